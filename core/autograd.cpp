@@ -1,0 +1,176 @@
+// core/autograd.cpp — the engine: record a node per op, walk them backwards.
+//
+// The whole backward pass is run_backward() below: collect the nodes
+// reachable from the root (iteratively: graphs can be 100,000 ops deep),
+// order them so every node comes after all nodes that consume its output,
+// then walk that order calling each node's backward and accumulating the
+// returned gradients into its inputs with `+=`.
+#include "core/autograd.h"
+
+#include <cmath>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/internal.h"
+#include "core/ops.h"
+
+namespace gradlab {
+
+namespace {
+thread_local bool g_grad_enabled = true;
+thread_local bool g_anomaly = false;
+
+// Throws if t holds NaN or inf (anomaly mode).
+void check_finite(const Tensor& t, const char* what, const char* op, const std::vector<Tensor>& inputs) {
+  if (!is_floating(t.dtype())) return;
+  for (double v : t.to_vector<double>()) {
+    if (std::isfinite(v)) continue;
+    std::ostringstream os;
+    os << "anomaly: " << what << " of '" << op << "' holds " << (std::isnan(v) ? "NaN" : "inf")
+       << " (output shape " << shape_str(t.shape()) << "; input shapes";
+    for (const Tensor& x : inputs) os << " " << (x.defined() ? shape_str(x.shape()) : "undefined");
+    os << ")";
+    throw std::runtime_error(os.str());
+  }
+}
+}  // namespace
+
+bool grad_mode_enabled() { return g_grad_enabled; }
+NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) { g_grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { g_grad_enabled = prev_; }
+
+AnomalyMode::AnomalyMode() : prev_(g_anomaly) { g_anomaly = true; }
+AnomalyMode::~AnomalyMode() { g_anomaly = prev_; }
+bool AnomalyMode::enabled() { return g_anomaly; }
+
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!g_grad_enabled) return false;
+  for (const Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, BackwardFn backward) {
+  if (g_anomaly) check_finite(out, "output", name, inputs);
+  if (!g_grad_enabled) return out;
+  bool needed = false;
+  for (const Tensor& t : inputs) needed = needed || (t.defined() && t.requires_grad());
+  if (!needed) return out;
+  auto node = std::make_shared<Node>();
+  node->name = name;
+  node->inputs = std::move(inputs);
+  node->backward = std::move(backward);
+  node->out_shape = out.shape();
+  node->out_dtype = out.dtype();
+  TensorImpl& impl = *out.impl();
+  if (impl.grad_fn || impl.requires_grad) {
+    // `out` aliases a tracked tensor (a no-op view returned as-is): give the
+    // result its own identity so the graph stays a DAG.
+    out = out.detach();
+  }
+  out.impl()->grad_fn = std::move(node);
+  out.impl()->requires_grad = true;
+  return out;
+}
+
+Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
+  if (grad.shape() == shape) return grad;
+  const int64_t lead = grad.dim() - static_cast<int64_t>(shape.size());
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < grad.dim(); ++d)
+    if (d < lead || (shape[static_cast<size_t>(d - lead)] == 1 && grad.shape()[static_cast<size_t>(d)] != 1))
+      dims.push_back(d);
+  Tensor r = dims.empty() ? grad : sum(grad, dims, /*keepdim=*/true);
+  return reshape(r, shape);
+}
+
+void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_graph) {
+  if (!root.requires_grad())
+    throw std::invalid_argument(
+        "backward: tensor does not require grad (no input had requires_grad_(), or it was "
+        "computed under NoGradGuard)");
+  const std::shared_ptr<Node>& root_node = root.impl()->grad_fn;
+  if (!root_node) {  // a leaf: its gradient is the seed
+    Tensor g = grad_output.to(root.dtype());
+    Tensor cur = root.grad();
+    root.set_grad(cur.defined() ? add(cur, g) : g.clone());
+    return;
+  }
+  NoGradGuard no_grad;
+
+  // 1. Topological order by iterative DFS (post-order), then reversed.
+  std::vector<Node*> order;
+  std::unordered_map<Node*, bool> visited;
+  std::vector<std::pair<Node*, size_t>> stack{{root_node.get(), 0}};
+  visited[root_node.get()] = true;
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (node->freed)
+      throw std::runtime_error(std::string("backward: the graph through '") + node->name +
+                               "' was already freed by an earlier backward(); pass "
+                               "retain_graph=true to the first call to backward twice");
+    if (next < node->inputs.size()) {
+      const Tensor& in = node->inputs[next++];
+      Node* child = in.defined() ? in.impl()->grad_fn.get() : nullptr;
+      if (child && !visited[child]) {
+        visited[child] = true;
+        stack.push_back({child, 0});
+      }
+    } else {
+      order.push_back(node);
+      stack.pop_back();
+    }
+  }
+
+  // 2. Reverse walk: each node sees the sum of its consumers' gradients.
+  root_node->pending = grad_output.to(root_node->out_dtype);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Node* node = *it;
+    Tensor g = std::move(node->pending);
+    node->pending = Tensor();
+    if (!g.defined()) continue;  // no path carried gradient here
+    std::vector<Tensor> grads = node->backward(g);
+    GRADLAB_CHECK(grads.size() == node->inputs.size(),
+                  "op '" << node->name << "' returned " << grads.size() << " gradients for "
+                         << node->inputs.size() << " inputs");
+    for (size_t i = 0; i < grads.size(); ++i) {
+      const Tensor& in = node->inputs[i];
+      Tensor gi = grads[i];
+      if (!gi.defined() || !in.defined() || !in.requires_grad()) continue;
+      GRADLAB_CHECK(gi.shape() == in.shape(), "op '" << node->name << "' gave gradient "
+                                                     << shape_str(gi.shape()) << " for input "
+                                                     << shape_str(in.shape()));
+      if (g_anomaly) check_finite(gi, "gradient", node->name, node->inputs);
+      if (gi.dtype() != in.dtype()) gi = gi.to(in.dtype());
+      if (Node* child = in.impl()->grad_fn.get()) {
+        child->pending = child->pending.defined() ? add(child->pending, gi) : gi;
+      } else {
+        Tensor cur = in.grad();
+        in.set_grad(cur.defined() ? add(cur, gi) : gi.contiguous().clone());
+      }
+    }
+    if (!retain_graph) {
+      node->backward = nullptr;  // frees saved tensors
+      node->freed = true;
+    }
+  }
+}
+
+// Tearing down a long chain must not recurse once per node (a 100,000-op
+// chain would overflow the stack): nodes are queued and released in a loop.
+TensorImpl::~TensorImpl() {
+  if (!grad_fn) return;
+  thread_local bool draining = false;
+  thread_local std::vector<std::shared_ptr<Node>> queue;
+  if (grad_fn.use_count() == 1) queue.push_back(std::move(grad_fn));
+  if (draining) return;
+  draining = true;
+  while (!queue.empty()) {
+    std::shared_ptr<Node> n = std::move(queue.back());
+    queue.pop_back();
+    n.reset();  // may push more nodes onto the queue
+  }
+  draining = false;
+}
+
+}  // namespace gradlab

@@ -1,0 +1,79 @@
+// core/autograd.h — reverse-mode autodiff on a dynamic graph.
+//
+// Every differentiable op computes its output and then calls `record(...)`
+// with a lambda that maps the gradient of the output to the gradients of its
+// inputs. That lambda is the op's backward; it sits right next to the forward
+// (see core/ops_*.cpp). `Tensor::backward()` walks the recorded nodes in
+// reverse topological order and accumulates gradients with `+=`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace gradlab {
+
+// grad_output -> one gradient per input (undefined Tensor = no gradient).
+// Each returned gradient must have its input's shape (reduce_to_shape helps
+// undo broadcasting).
+using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
+
+// One recorded op application.
+struct Node {
+  const char* name = "";              // op name, for errors and anomaly mode
+  std::vector<Tensor> inputs;         // the op's inputs (autograd identity)
+  BackwardFn backward;                // empty once the graph has been freed
+  Shape out_shape;                    // shape of the output
+  DType out_dtype = DType::Float32;
+  Tensor pending;                     // gradient accumulated during backward
+  bool freed = false;
+};
+
+// Attaches a node to `out` if grad mode is on and any input requires grad.
+// Returns `out`. Backward runs with grad mode off.
+Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, BackwardFn backward);
+
+// True when any of the tensors requires grad and grad mode is on: lets an
+// op skip saving values for backward when nobody will call it.
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
+
+// Global (thread-local) switch, as torch.no_grad().
+bool grad_mode_enabled();
+class NoGradGuard {
+ public:
+  NoGradGuard();
+  ~NoGradGuard();
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
+// While alive, every recorded op's output, and every gradient computed in
+// backward, is checked for NaN/inf; the first offender throws
+// std::runtime_error naming the op and its inputs' shapes (as PyTorch's
+// detect_anomaly). Slow: for debugging only.
+class AnomalyMode {
+ public:
+  AnomalyMode();
+  ~AnomalyMode();
+  AnomalyMode(const AnomalyMode&) = delete;
+  AnomalyMode& operator=(const AnomalyMode&) = delete;
+  static bool enabled();
+
+ private:
+  bool prev_;
+};
+
+// Sum `grad` down to `shape` (undoing NumPy broadcasting): the backward of
+// expand. grad: broadcast(shape, ...) -> shape.
+Tensor reduce_to_shape(const Tensor& grad, const Shape& shape);
+
+// Runs backward from `root` seeded with `grad_output`.
+void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_graph);
+
+}  // namespace gradlab
