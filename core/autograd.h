@@ -26,8 +26,8 @@ struct Node {
   const char* name = "";              // op name, for errors and anomaly mode
   std::vector<Tensor> inputs;         // the op's inputs (autograd identity)
   BackwardFn backward;                // empty once the graph has been freed
-  Shape out_shape;                    // shape of the output
-  DType out_dtype = DType::Float32;
+  DType out_dtype = DType::Float32;   // dtype of the output
+  uint64_t visit = 0;                 // traversal mark, used by run_backward
   Tensor pending;                     // gradient accumulated during backward
   bool freed = false;
 };

@@ -137,6 +137,12 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 // Same shapes; new dim inserted at `dim`.
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 
+// ---- in place, no autograd (optimizers, gradient accumulation) ----------------
+// self += other (other broadcast to self's shape, converted to its dtype).
+Tensor& add_(Tensor& self, const Tensor& other);
+// self *= s.
+Tensor& mul_(Tensor& self, double s);
+
 // ---- numerics helpers --------------------------------------------------------
 // True when every element is close: |a - b| <= atol + rtol * |b| (NaN == NaN
 // when equal_nan).

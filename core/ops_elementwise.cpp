@@ -45,6 +45,27 @@ Tensor binary_kernel(const Tensor& a0, const Tensor& b0, DType cdt, DType odt, c
   const C* pa = reinterpret_cast<const C*>(a.impl()->storage->data);
   const C* pb = reinterpret_cast<const C*>(b.impl()->storage->data);
   O* po = out.data_ptr<O>();
+  // Fast paths (most calls): dense same-shape operands, or one scalar.
+  const int64_t n = out.numel();
+  auto dense = [&](const Tensor& t) { return t.shape() == shape && t.is_contiguous(); };
+  if (dense(a) || a.numel() == 1) {
+    const C* p = pa + a.storage_offset();
+    const C* q = pb + b.storage_offset();
+    if (dense(a) && dense(b)) {
+      for (int64_t i = 0; i < n; ++i) po[i] = f(p[i], q[i]);
+      return out;
+    }
+    if (dense(a) && b.numel() == 1) {
+      const C qv = *q;
+      for (int64_t i = 0; i < n; ++i) po[i] = f(p[i], qv);
+      return out;
+    }
+    if (a.numel() == 1 && dense(b)) {
+      const C pv = *p;
+      for (int64_t i = 0; i < n; ++i) po[i] = f(pv, q[i]);
+      return out;
+    }
+  }
   detail::nd_loop<3>(shape, {out.strides(), detail::broadcast_strides(a, shape), detail::broadcast_strides(b, shape)},
                      {0, a.storage_offset(), b.storage_offset()},
                      [&](std::array<int64_t, 3> o, int64_t n, std::array<int64_t, 3> s) {
@@ -130,8 +151,8 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = apply_binary("mul", a, b, Kind::Arith, [](auto x, auto y) { return x * y; });
   if (!any_requires_grad({&a, &b})) return out;
-  Tensor ad = a.detach(), bd = b.detach();  // backward needs the inputs
-  return record("mul", out, {a, b}, [ad, bd](const Tensor& g) {
+  // Backward needs the inputs. Capturing them (not the output) makes no cycle.
+  return record("mul", out, {a, b}, [ad = a, bd = b](const Tensor& g) {
     return std::vector<Tensor>{reduce_to_shape(mul(g, bd), ad.shape()),
                                reduce_to_shape(mul(g, ad), bd.shape())};
   });
@@ -238,6 +259,39 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value) {
   if (broadcast_shapes(mask.shape(), x.shape(), "masked_fill") != x.shape())
     fail("masked_fill: mask ", shape_str(mask.shape()), " does not broadcast to x ", shape_str(x.shape()));
   return where(mask, scalar_tensor(value, x.dtype()), x);
+}
+
+// ---- in place ---------------------------------------------------------------------
+Tensor& add_(Tensor& self, const Tensor& other0) {
+  if (broadcast_shapes(other0.shape(), self.shape(), "add_") != self.shape())
+    fail("add_: other ", shape_str(other0.shape()), " does not broadcast to self ", shape_str(self.shape()));
+  const DType cdt = detail::compute_dtype(self.dtype());
+  if (cdt != self.dtype()) {  // 16-bit storage: compute in float32, store back
+    self.copy_(add(self.detach(), other0.detach()));
+    return self;
+  }
+  Tensor other = other0.dtype() == cdt ? other0 : other0.detach().to(cdt);
+  detail::dispatch_compute(cdt, [&]<class C>() {
+    C* ps = reinterpret_cast<C*>(self.impl()->storage->data);
+    const C* po = reinterpret_cast<const C*>(other.impl()->storage->data);
+    if (self.is_contiguous() && other.shape() == self.shape() && other.is_contiguous()) {
+      C* d = ps + self.storage_offset();
+      const C* q = po + other.storage_offset();
+      for (int64_t i = 0, n = self.numel(); i < n; ++i) d[i] += q[i];
+      return;
+    }
+    detail::nd_loop<2>(self.shape(), {self.strides(), detail::broadcast_strides(other, self.shape())},
+                       {self.storage_offset(), other.storage_offset()},
+                       [&](std::array<int64_t, 2> o, int64_t n, std::array<int64_t, 2> st) {
+                         for (int64_t i = 0; i < n; ++i) ps[o[0] + i * st[0]] += po[o[1] + i * st[1]];
+                       });
+  });
+  return self;
+}
+
+Tensor& mul_(Tensor& self, double s) {
+  self.copy_(self.detach() * s);
+  return self;
 }
 
 // ---- operators -------------------------------------------------------------------

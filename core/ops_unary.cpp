@@ -28,6 +28,11 @@ Tensor apply_unary(const char* op, const Tensor& x0, F f) {
     } else {
       const C* px = reinterpret_cast<const C*>(x.impl()->storage->data);
       C* po = out.data_ptr<C>();
+      if (x.is_contiguous()) {  // fast path: one flat loop
+        const C* p = px + x.storage_offset();
+        for (int64_t i = 0, n = x.numel(); i < n; ++i) po[i] = static_cast<C>(f(p[i]));
+        return;
+      }
       detail::nd_loop<2>(x.shape(), {out.strides(), x.strides()}, {0, x.storage_offset()},
                          [&](std::array<int64_t, 2> o, int64_t n, std::array<int64_t, 2> s) {
                            C* y = po + o[0];
@@ -41,6 +46,27 @@ Tensor apply_unary(const char* op, const Tensor& x0, F f) {
     }
   });
   return cdt == x0.dtype() ? out : out.to(x0.dtype());
+}
+
+// Backward helper: grad_in[i] = f(g[i], saved[i]) for same-shape g and saved,
+// in one pass (instead of composing three or four ops).
+template <class F>
+Tensor backward_map(const Tensor& g, const Tensor& saved, F f) {
+  const DType cdt = detail::compute_dtype(g.dtype());
+  Tensor gc = (g.dtype() == cdt ? g : g.to(cdt)).contiguous();
+  Tensor sc = (saved.dtype() == cdt ? saved : saved.to(cdt)).contiguous();
+  Tensor out = empty(g.shape(), cdt);
+  detail::dispatch_compute(cdt, [&]<class C>() {
+    if constexpr (std::is_floating_point_v<C>) {
+      const C* pg = gc.data_ptr<C>();
+      const C* ps = sc.data_ptr<C>();
+      C* po = out.data_ptr<C>();
+      for (int64_t i = 0, n = out.numel(); i < n; ++i) po[i] = f(pg[i], ps[i]);
+    } else {
+      fail("backward: non-floating gradient");
+    }
+  });
+  return cdt == g.dtype() ? out : out.to(g.dtype());
 }
 
 }  // namespace
@@ -66,7 +92,9 @@ Tensor exp(const Tensor& x) {
   Tensor out = apply_unary<false>("exp", x, [](auto v) { return std::exp(v); });
   if (!any_requires_grad({&x})) return out;
   Tensor od = out.detach();
-  return record("exp", out, {x}, [od](const Tensor& g) { return std::vector<Tensor>{mul(g, od)}; });
+  return record("exp", out, {x}, [od](const Tensor& g) {
+    return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * y; })};
+  });
 }
 
 Tensor log(const Tensor& x) {
@@ -95,7 +123,7 @@ Tensor relu(const Tensor& x) {
   if (!any_requires_grad({&x})) return out;
   Tensor od = out.detach();
   return record("relu", out, {x}, [od](const Tensor& g) {
-    return std::vector<Tensor>{mul(g, gt(od, zeros({}, od.dtype())).to(g.dtype()))};
+    return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return y > 0 ? gi : decltype(gi)(0); })};
   });
 }
 
@@ -105,7 +133,7 @@ Tensor tanh(const Tensor& x) {
   Tensor od = out.detach();
   // d tanh = 1 - tanh^2
   return record("tanh", out, {x}, [od](const Tensor& g) {
-    return std::vector<Tensor>{mul(g, 1.0 - mul(od, od))};
+    return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * (1 - y * y); })};
   });
 }
 
@@ -120,7 +148,7 @@ Tensor sigmoid(const Tensor& x) {
   if (!any_requires_grad({&x})) return out;
   Tensor od = out.detach();
   return record("sigmoid", out, {x}, [od](const Tensor& g) {
-    return std::vector<Tensor>{mul(g, mul(od, 1.0 - od))};
+    return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * y * (1 - y); })};
   });
 }
 

@@ -73,11 +73,17 @@ std::string shape_str(const Shape& shape) {
 // ---- storage ------------------------------------------------------------------
 // 64-byte alignment so vectorised kernels (AVX-512 included) load aligned rows.
 Storage::Storage(std::size_t n) : nbytes(n) {
-  std::size_t rounded = (std::max<std::size_t>(n, 1) + 63) / 64 * 64;
+  if (n <= kInline) {
+    data = inline_buf;
+    return;
+  }
+  std::size_t rounded = (n + 63) / 64 * 64;
   data = static_cast<std::byte*>(std::aligned_alloc(64, rounded));
   if (!data) throw std::bad_alloc();
 }
-Storage::~Storage() { std::free(data); }
+Storage::~Storage() {
+  if (data != inline_buf) std::free(data);
+}
 
 // ---- shapes -------------------------------------------------------------------
 Shape contiguous_strides(const Shape& shape) {

@@ -21,14 +21,19 @@ namespace gradlab {
 
 struct Node;  // core/autograd.h
 
-// Owns one aligned byte buffer. Never resized.
+// Owns one byte buffer (64-byte aligned when heap-allocated). Never resized.
+// Buffers of up to
+// kInline bytes live inside the Storage object itself (one allocation
+// instead of two: small tensors dominate autograd-heavy code).
 struct Storage {
+  static constexpr std::size_t kInline = 64;
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
   std::byte* data = nullptr;
   std::size_t nbytes = 0;
+  alignas(16) std::byte inline_buf[kInline];
 };
 
 // Everything a Tensor refers to. Internal: use the Tensor API.
