@@ -70,9 +70,16 @@ Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
   if (b.size(-2) != k) fail("matmul: lhs ", shape_str(a0.shape()), " vs rhs ", shape_str(b0.shape()));
   if (std::max({n, m, k}) > INT32_MAX) fail("matmul: dims beyond BLAS's int range");
   Shape abatch(a.shape().begin(), a.shape().end() - 2), bbatch(b.shape().begin(), b.shape().end() - 2);
+  for (size_t i = 1; i <= std::min(abatch.size(), bbatch.size()); ++i) {
+    const int64_t x = abatch[abatch.size() - i], y = bbatch[bbatch.size() - i];
+    if (x != y && x != 1 && y != 1)
+      fail("matmul: lhs ", shape_str(a0.shape()), " vs rhs ", shape_str(b0.shape()), " (batch dims do not broadcast)");
+  }
   Shape batch = broadcast_shapes(abatch, bbatch, "matmul");
-  // Fold the batch of `a` into its rows when b is one matrix: one big GEMM.
-  if (bbatch.empty() && !abatch.empty() && a.is_contiguous()) {
+  // Fold the batch of `a` into its rows when b is one matrix: one big GEMM
+  // (k > 0: a (..., n, 0) cannot be reshaped to (-1, 0); the empty product is
+  // handled below).
+  if (bbatch.empty() && !abatch.empty() && k > 0 && a.is_contiguous()) {
     Tensor out2 = matmul_nd(reshape(a, {-1, k}), b);
     Shape os = abatch;
     os.push_back(n);
@@ -143,17 +150,21 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Tensor out = matmul_nd(a, b);
   if (!any_requires_grad({&a, &b})) return out;
   Tensor ad = a.detach(), bd = b.detach();
+  const bool need_a = a.requires_grad(), need_b = b.requires_grad();
   // dA = dC @ B^T, dB = A^T @ dC, each summed over broadcast batch dims.
-  return record("matmul", out, {a, b}, [ad, bd](const Tensor& g) {
-    Tensor ga = matmul(g, transpose(bd, -1, -2));
-    Tensor gb;
-    if (bd.dim() == 2 && ad.dim() > 2) {
+  // Only the gradients someone needs are computed: for a first layer, dA
+  // (w.r.t. the input batch) would cost as much as the forward pass.
+  return record("matmul", out, {a, b}, [ad, bd, need_a, need_b](const Tensor& g) {
+    Tensor ga, gb;
+    if (need_a) ga = reduce_to_shape(matmul(g, transpose(bd, -1, -2)), ad.shape());
+    if (need_b && bd.dim() == 2 && ad.dim() > 2) {
       // Fold the batch: A^T dC over all rows at once.
       gb = matmul(transpose(reshape(ad, {-1, ad.size(-1)}), 0, 1), reshape(g, {-1, g.size(-1)}));
-    } else {
+    } else if (need_b) {
       gb = matmul(transpose(ad, -1, -2), g);
     }
-    return std::vector<Tensor>{reduce_to_shape(ga, ad.shape()), reduce_to_shape(gb, bd.shape())};
+    if (gb.defined()) gb = reduce_to_shape(gb, bd.shape());
+    return std::vector<Tensor>{ga, gb};
   });
 }
 
