@@ -89,7 +89,10 @@ Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
 // chain accumulates into one tensor.
 static void accumulate(Tensor& slot, const Tensor& g, bool owned) {
   if (!slot.defined()) {
-    slot = owned ? g.contiguous().clone() : g;
+    // contiguous() of a strided view is already a fresh copy: clone only
+    // when it handed back g itself.
+    Tensor c = owned ? g.contiguous() : g;
+    slot = (owned && c.impl() == g.impl()) ? c.clone() : c;
     return;
   }
   if (owned && slot.impl().use_count() == 1 && slot.is_contiguous()) {
