@@ -89,10 +89,16 @@ Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
 // chain accumulates into one tensor.
 static void accumulate(Tensor& slot, const Tensor& g, bool owned) {
   if (!slot.defined()) {
-    // contiguous() of a strided view is already a fresh copy: clone only
-    // when it handed back g itself.
-    Tensor c = owned ? g.contiguous() : g;
-    slot = (owned && c.impl() == g.impl()) ? c.clone() : c;
+    if (!owned) {
+      slot = g;
+      return;
+    }
+    // A leaf gets memory nobody else can see: a fresh contiguous result that
+    // no other tensor or view references is taken as is, anything else copied.
+    Tensor c = g.contiguous();
+    const bool exclusive = c.impl() != g.impl() ||
+                           (c.impl().use_count() == 2 && c.impl()->storage.use_count() == 1);
+    slot = exclusive ? c : c.clone();
     return;
   }
   if (owned && slot.impl().use_count() == 1 && slot.is_contiguous()) {
@@ -155,12 +161,13 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
     node->pending = Tensor();
     if (!g.defined()) continue;  // no path carried gradient here
     std::vector<Tensor> grads = node->backward(g);
+    g = Tensor();  // so a gradient nobody else holds can be handed over without a copy
     GRADLAB_CHECK(grads.size() == node->inputs.size(),
                   "op '" << node->name << "' returned " << grads.size() << " gradients for "
                          << node->inputs.size() << " inputs");
     for (size_t i = 0; i < grads.size(); ++i) {
       const Tensor& in = node->inputs[i];
-      Tensor gi = grads[i];
+      Tensor gi = std::move(grads[i]);
       if (!gi.defined() || !in.defined() || !in.requires_grad()) continue;
       GRADLAB_CHECK(gi.shape() == in.shape(), "op '" << node->name << "' gave gradient "
                                                      << shape_str(gi.shape()) << " for input "

@@ -73,7 +73,8 @@ Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
   for (size_t i = 1; i <= std::min(abatch.size(), bbatch.size()); ++i) {
     const int64_t x = abatch[abatch.size() - i], y = bbatch[bbatch.size() - i];
     if (x != y && x != 1 && y != 1)
-      fail("matmul: lhs ", shape_str(a0.shape()), " vs rhs ", shape_str(b0.shape()), " (batch dims do not broadcast)");
+      fail("matmul: lhs ", shape_str(a0.shape()), " vs rhs ", shape_str(b0.shape()),
+           " (batch dims do not broadcast)");
   }
   Shape batch = broadcast_shapes(abatch, bbatch, "matmul");
   // Fold the batch of `a` into its rows when b is one matrix: one big GEMM
@@ -158,8 +159,16 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Tensor ga, gb;
     if (need_a) ga = reduce_to_shape(matmul(g, transpose(bd, -1, -2)), ad.shape());
     if (need_b && bd.dim() == 2 && ad.dim() > 2) {
-      // Fold the batch: A^T dC over all rows at once.
-      gb = matmul(transpose(reshape(ad, {-1, ad.size(-1)}), 0, 1), reshape(g, {-1, g.size(-1)}));
+      // Fold the batch: A^T dC over all rows at once. (The row count is
+      // spelled out: -1 cannot be inferred when k or m is 0.)
+      int64_t rows = 1;
+      for (int64_t d = 0; d + 1 < ad.dim(); ++d) rows *= ad.size(d);
+      gb = matmul(transpose(reshape(ad, {rows, ad.size(-1)}), 0, 1),
+                  reshape(g, {rows, g.size(-1)}));
+    } else if (need_b && bd.dim() == 2 && ad.dim() == 2 && bd.strides()[0] == 1 && bd.size(1) > 1) {
+      // b is a transposed view (a Linear layer's W^T): compute dW = dC^T A
+      // in W's own layout, so the gradient reaching W needs no copy.
+      gb = transpose(matmul(transpose(g, 0, 1), ad), 0, 1);
     } else if (need_b) {
       gb = matmul(transpose(ad, -1, -2), g);
     }

@@ -3,7 +3,9 @@
 #include "core/random.h"
 
 #include <cmath>
+#include <limits>
 #include <numbers>
+#include <type_traits>
 
 #include "core/internal.h"
 
@@ -89,6 +91,22 @@ namespace {
 void require_float_dtype(DType d, const char* op) {
   if (!is_floating(d)) fail(op, ": dtype must be floating, got ", dtype_name(d));
 }
+// The next representable value below v (v finite).
+template <class T> T one_ulp_down(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::nextafter(v, -std::numeric_limits<T>::infinity());
+  } else if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+    // Sign-magnitude bits: a positive value steps one pattern down, a
+    // negative one (or zero) one pattern away from zero.
+    const bool positive = !(v.bits & 0x8000u) && (v.bits & 0x7fffu) != 0;
+    T r;
+    const bool zero = (v.bits & 0x7fffu) == 0;
+    r.bits = static_cast<uint16_t>(positive ? v.bits - 1u : (zero ? 0x8001u : v.bits + 1u));
+    return r;
+  } else {
+    return v;
+  }
+}
 template <class F> Tensor fill_with(const Shape& shape, DType dtype, F draw) {
   Tensor out = empty(shape, dtype);
   detail::dispatch(dtype, [&]<class T>() {
@@ -103,7 +121,14 @@ Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
   require_float_dtype(dtype, "rand");
   shape_numel(shape, "rand");
   if (dtype == DType::Float64) return fill_with(shape, dtype, [&] { return gen.uniform_double(); });
-  return fill_with(shape, dtype, [&] { return static_cast<double>(gen.uniform_float()); });
+  // k random bits times 2^-k, k = the dtype's significand width (24 for
+  // Float32, 11 for Float16, 8 for BFloat16): every value is exact in the
+  // dtype and below 1. More bits would round the largest draws up to 1.0.
+  const int bits = dtype == DType::Float32 ? 24 : dtype == DType::Float16 ? 11 : 8;
+  const float scale = std::ldexp(1.0f, -bits);
+  return fill_with(shape, dtype, [&] {
+    return static_cast<double>(static_cast<float>(gen.next_u32() >> (32 - bits)) * scale);
+  });
 }
 
 Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
@@ -116,7 +141,18 @@ Tensor uniform(const Shape& shape, double lo, double hi, Generator& gen, DType d
   require_float_dtype(dtype, "uniform");
   if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi)) fail("uniform: bad range [", lo, ", ", hi, ")");
   shape_numel(shape, "uniform");
-  return fill_with(shape, dtype, [&] { return lo + (hi - lo) * gen.uniform_double(); });
+  Tensor out = empty(shape, dtype);
+  detail::dispatch(dtype, [&]<class T>() {
+    T* p = out.data_ptr<T>();
+    for (int64_t i = 0, n = out.numel(); i < n; ++i) {
+      T v = detail::from_double<T>(lo + (hi - lo) * gen.uniform_double());
+      // Rounding to the dtype can land on hi (often for Float16/BFloat16):
+      // take the representable value just below instead, keeping [lo, hi).
+      if (lo < hi && detail::to_double(v) >= hi) v = one_ulp_down(v);
+      p[i] = v;
+    }
+  });
+  return out;
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, Generator& gen) {

@@ -131,6 +131,8 @@ int64_t Tensor::storage_offset() const { return checked().offset; }
 
 bool Tensor::is_contiguous() const {
   const TensorImpl& t = checked();
+  for (int64_t s : t.shape)
+    if (s == 0) return true;  // no elements: any strides will do (as PyTorch)
   int64_t expected = 1;
   for (size_t i = t.shape.size(); i-- > 0;) {
     if (t.shape[i] == 1) continue;
