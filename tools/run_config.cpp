@@ -63,6 +63,7 @@ ModelSpec parse_model_spec(const std::string& spec) {
   if (rest.empty()) return m;
   if (rest[0] != ':') bad_model(spec, "unknown model kind");
   rest = rest.substr(1);
+  if (rest.empty()) bad_model(spec, "no hidden sizes after 'mlp:' (write 'mlp' for none)");
   const size_t act = rest.find(':');
   if (act != std::string::npos) {
     m.activation = rest.substr(act + 1);
@@ -72,7 +73,7 @@ ModelSpec parse_model_spec(const std::string& spec) {
       bad_model(spec, "unknown activation '" + m.activation + "' (relu, gelu, tanh, sigmoid)");
   }
   size_t pos = 0;
-  while (pos <= rest.size() && !rest.empty()) {
+  while (true) {
     const size_t comma = rest.find(',', pos);
     const std::string part = rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     int64_t h = 0;
