@@ -50,16 +50,18 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
   return false;
 }
 
-Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, BackwardFn backward) {
+namespace detail {
+bool should_record(const char* name, const Tensor& out, const std::vector<Tensor>& inputs) {
   if (g_anomaly) check_finite(out, "output", name, inputs);
-  if (!g_grad_enabled) return out;
-  bool needed = false;
-  for (const Tensor& t : inputs) needed = needed || (t.defined() && t.requires_grad());
-  if (!needed) return out;
-  auto node = std::make_shared<Node>();
+  if (!g_grad_enabled) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::shared_ptr<Node> node) {
   node->name = name;
   node->inputs = std::move(inputs);
-  node->backward = std::move(backward);
   node->out_dtype = out.dtype();
   TensorImpl& impl = *out.impl();
   if (impl.grad_fn || impl.requires_grad) {
@@ -71,6 +73,7 @@ Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, Backward
   out.impl()->requires_grad = true;
   return out;
 }
+}  // namespace detail
 
 Tensor reduce_to_shape(const Tensor& grad, const Shape& shape) {
   if (grad.shape() == shape) return grad;
@@ -181,7 +184,7 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
       }
     }
     if (!retain_graph) {
-      node->backward = nullptr;  // frees saved tensors
+      node->release();  // frees saved tensors
       node->freed = true;
     }
   }

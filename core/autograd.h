@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,18 +24,45 @@ using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>
 
 // One recorded op application.
 struct Node {
+  virtual ~Node() = default;
+  // The op's backward: grad_output -> one gradient per input.
+  virtual std::vector<Tensor> backward(const Tensor& grad_output) = 0;
+  // Drops what backward saved (called once the graph is freed).
+  virtual void release() = 0;
+
   const char* name = "";              // op name, for errors and anomaly mode
   std::vector<Tensor> inputs;         // the op's inputs (autograd identity)
-  BackwardFn backward;                // empty once the graph has been freed
   DType out_dtype = DType::Float32;   // dtype of the output
   uint64_t visit = 0;                 // traversal mark, used by run_backward
   Tensor pending;                     // gradient accumulated during backward
   bool freed = false;
 };
 
+// A node whose backward is the lambda given to record(): the closure lives
+// inside the node (one allocation for both).
+template <class F> struct LambdaNode final : Node {
+  explicit LambdaNode(F f) : fn(std::move(f)) {}
+  std::vector<Tensor> backward(const Tensor& g) override { return (*fn)(g); }
+  void release() override { fn.reset(); }
+  std::optional<F> fn;
+};
+
+namespace detail {
+// True (after the anomaly check of `out`) when a node must be recorded.
+bool should_record(const char* name, const Tensor& out, const std::vector<Tensor>& inputs);
+// Attaches `node` as out's grad_fn and returns out.
+Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::shared_ptr<Node> node);
+}  // namespace detail
+
 // Attaches a node to `out` if grad mode is on and any input requires grad.
-// Returns `out`. Backward runs with grad mode off.
-Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, BackwardFn backward);
+// Returns `out`. `backward` is a callable grad_output -> std::vector<Tensor>
+// (one gradient per input); it runs with grad mode off.
+template <class F>
+Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, F&& backward) {
+  if (!detail::should_record(name, out, inputs)) return out;
+  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(std::forward<F>(backward));
+  return detail::attach(name, std::move(out), std::move(inputs), std::move(node));
+}
 
 // True when any of the tensors requires grad and grad mode is on: lets an
 // op skip saving values for backward when nobody will call it.

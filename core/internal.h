@@ -149,6 +149,24 @@ void nd_loop(Shape shape, std::array<Shape, N> strides, std::array<int64_t, N> b
   }
 }
 
+// What an op's backward keeps of its own output (exp, tanh, sigmoid, ...).
+// Holding the output itself would make a cycle (output -> node -> closure ->
+// output), and a detached copy of the handle costs three allocations per op.
+// A weak reference is enough: whenever backward reaches the node, the output
+// is alive (it is the root, or an input of a node that consumed it).
+class SavedOutput {
+ public:
+  explicit SavedOutput(const Tensor& out) : impl_(out.impl()) {}
+  Tensor get() const {
+    std::shared_ptr<TensorImpl> p = impl_.lock();
+    GRADLAB_CHECK(p, "saved output released before backward");
+    return Tensor(std::move(p));
+  }
+
+ private:
+  std::weak_ptr<TensorImpl> impl_;
+};
+
 // Strides of x aligned to a broadcast shape `out` (0 where x is broadcast).
 Shape broadcast_strides(const Tensor& x, const Shape& out);
 

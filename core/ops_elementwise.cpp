@@ -134,16 +134,18 @@ Tensor keep_dtype(const Tensor& x, Tensor r) {
 // ---- arithmetic ----------------------------------------------------------------
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor out = apply_binary("add", a, b, Kind::Arith, [](auto x, auto y) { return x + y; });
-  Shape sa = a.shape(), sb = b.shape();
-  return record("add", out, {a, b}, [sa, sb](const Tensor& g) {
+  if (!any_requires_grad({&a, &b})) return out;
+  if (a.shape() == b.shape())  // no broadcasting to undo (the common case)
+    return record("add", out, {a, b}, [](const Tensor& g) { return std::vector<Tensor>{g, g}; });
+  return record("add", out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
     return std::vector<Tensor>{reduce_to_shape(g, sa), reduce_to_shape(g, sb)};
   });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
   Tensor out = apply_binary("sub", a, b, Kind::Arith, [](auto x, auto y) { return x - y; });
-  Shape sa = a.shape(), sb = b.shape();
-  return record("sub", out, {a, b}, [sa, sb](const Tensor& g) {
+  if (!any_requires_grad({&a, &b})) return out;
+  return record("sub", out, {a, b}, [sa = a.shape(), sb = b.shape()](const Tensor& g) {
     return std::vector<Tensor>{reduce_to_shape(g, sa), reduce_to_shape(neg(g), sb)};
   });
 }
@@ -161,10 +163,10 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = apply_binary("div", a, b, Kind::FloatOnly, [](auto x, auto y) { return x / y; });
   if (!any_requires_grad({&a, &b})) return out;
-  Tensor bd = b.detach(), od = out.detach();
   Shape sa = a.shape();
   // d(a/b)/da = 1/b ; d(a/b)/db = -(a/b)/b
-  return record("div", out, {a, b}, [bd, od, sa](const Tensor& g) {
+  return record("div", out, {a, b}, [bd = b, saved = detail::SavedOutput(out), sa](const Tensor& g) {
+    const Tensor od = saved.get();
     Tensor ga = div(g, bd);
     return std::vector<Tensor>{reduce_to_shape(ga, sa), reduce_to_shape(neg(mul(ga, od)), bd.shape())};
   });
@@ -173,9 +175,9 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor pow(const Tensor& a, const Tensor& b) {
   Tensor out = apply_binary("pow", a, b, Kind::FloatOnly, [](auto x, auto y) { return std::pow(x, y); });
   if (!any_requires_grad({&a, &b})) return out;
-  Tensor ad = a.detach(), bd = b.detach(), od = out.detach();
   // d(a^b)/da = b a^(b-1) ; d(a^b)/db = a^b log a (taken as 0 where a == 0)
-  return record("pow", out, {a, b}, [ad, bd, od](const Tensor& g) {
+  return record("pow", out, {a, b}, [ad = a, bd = b, saved = detail::SavedOutput(out)](const Tensor& g) {
+    const Tensor od = saved.get();
     Tensor ga = mul(g, mul(bd, pow(ad, sub(bd, scalar_tensor(1.0, bd.dtype())))));
     Tensor loga = where(eq(ad, zeros({}, ad.dtype())), zeros({}, ad.dtype()), log(ad));
     Tensor gb = mul(g, mul(od, loga));

@@ -91,8 +91,9 @@ Tensor abs(const Tensor& x) {
 Tensor exp(const Tensor& x) {
   Tensor out = apply_unary<false>("exp", x, [](auto v) { return std::exp(v); });
   if (!any_requires_grad({&x})) return out;
-  Tensor od = out.detach();
-  return record("exp", out, {x}, [od](const Tensor& g) {
+  detail::SavedOutput saved(out);
+  return record("exp", out, {x}, [saved](const Tensor& g) {
+    const Tensor od = saved.get();
     return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * y; })};
   });
 }
@@ -114,15 +115,19 @@ Tensor log1p(const Tensor& x) {
 Tensor sqrt(const Tensor& x) {
   Tensor out = apply_unary<false>("sqrt", x, [](auto v) { return std::sqrt(v); });
   if (!any_requires_grad({&x})) return out;
-  Tensor od = out.detach();
-  return record("sqrt", out, {x}, [od](const Tensor& g) { return std::vector<Tensor>{div(g, od * 2.0)}; });
+  detail::SavedOutput saved(out);
+  return record("sqrt", out, {x}, [saved](const Tensor& g) {
+    const Tensor od = saved.get();
+    return std::vector<Tensor>{div(g, od * 2.0)};
+  });
 }
 
 Tensor relu(const Tensor& x) {
   Tensor out = apply_unary<true>("relu", x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
   if (!any_requires_grad({&x})) return out;
-  Tensor od = out.detach();
-  return record("relu", out, {x}, [od](const Tensor& g) {
+  detail::SavedOutput saved(out);
+  return record("relu", out, {x}, [saved](const Tensor& g) {
+    const Tensor od = saved.get();
     return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return y > 0 ? gi : decltype(gi)(0); })};
   });
 }
@@ -130,9 +135,10 @@ Tensor relu(const Tensor& x) {
 Tensor tanh(const Tensor& x) {
   Tensor out = apply_unary<false>("tanh", x, [](auto v) { return std::tanh(v); });
   if (!any_requires_grad({&x})) return out;
-  Tensor od = out.detach();
+  detail::SavedOutput saved(out);
   // d tanh = 1 - tanh^2
-  return record("tanh", out, {x}, [od](const Tensor& g) {
+  return record("tanh", out, {x}, [saved](const Tensor& g) {
+    const Tensor od = saved.get();
     return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * (1 - y * y); })};
   });
 }
@@ -146,8 +152,9 @@ Tensor sigmoid(const Tensor& x) {
     return e / (T(1) + e);
   });
   if (!any_requires_grad({&x})) return out;
-  Tensor od = out.detach();
-  return record("sigmoid", out, {x}, [od](const Tensor& g) {
+  detail::SavedOutput saved(out);
+  return record("sigmoid", out, {x}, [saved](const Tensor& g) {
+    const Tensor od = saved.get();
     return std::vector<Tensor>{backward_map(g, od, [](auto gi, auto y) { return gi * y * (1 - y); })};
   });
 }

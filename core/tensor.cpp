@@ -119,6 +119,7 @@ const Shape& Tensor::shape() const { return checked().shape; }
 const Shape& Tensor::strides() const { return checked().strides; }
 int64_t Tensor::dim() const { return static_cast<int64_t>(checked().shape.size()); }
 int64_t Tensor::size(int64_t d) const {
+  if (dim() == 0) fail("size: dim ", d, " out of range for a tensor of rank 0 (it has no dims)");
   return checked().shape[static_cast<size_t>(wrap_dim(d, dim(), "size"))];
 }
 int64_t Tensor::numel() const {
