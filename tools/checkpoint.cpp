@@ -179,9 +179,13 @@ void save_checkpoint(const Checkpoint& ckpt, const std::string& path) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))  // ifstream "opens" a directory, then throws on read
+    throw std::runtime_error("checkpoint " + path + ": cannot open (is a directory)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("checkpoint " + path + ": cannot open (" + std::strerror(errno) + ")");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::runtime_error("checkpoint " + path + ": read error");
   return decode_checkpoint(bytes, path);
 }
 

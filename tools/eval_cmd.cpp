@@ -21,7 +21,14 @@ void add_eval_command(CLI::App& app) {
     TrainConfig cfg = lm.cfg;
     if (!dataset->empty()) cfg.dataset = *dataset;
     parse_dataset_spec(cfg.dataset);
-    RunData data = load_run_data(cfg, lm.norm);
+    RunData data;
+    try {
+      data = load_run_data(cfg, lm.norm);
+    } catch (const std::invalid_argument& e) {  // e.g. the normaliser does not fit the dataset's width
+      throw ExitError{kExitBadInput, "dataset " + cfg.dataset + " does not fit the model in " + *checkpoint +
+                                         " (" + std::to_string(lm.in_features) + " features per example): " +
+                                         e.what()};
+    }
     if (data.in_features != lm.in_features)
       throw ExitError{kExitBadInput, "dataset " + cfg.dataset + " has " + std::to_string(data.in_features) +
                                          " features per example; the model in " + *checkpoint + " expects " +

@@ -11,30 +11,32 @@
 
 namespace gradlab::labtools {
 
-namespace {
-
+// "12", "41.67": points as a person writes them.
 std::string fmt_points(double p) {
   std::ostringstream out;
-  if (std::abs(p - std::round(p)) < 1e-9) out << static_cast<long long>(std::llround(p));
-  else out << std::fixed << std::setprecision(2) << p;
+  if (std::abs(p - std::round(p)) < 1e-9)
+    out << static_cast<long long>(std::llround(p));
+  else
+    out << std::fixed << std::setprecision(2) << p;
   return out.str();
 }
+
+namespace {
 
 double percent(double points, double max) { return max > 0 ? 100.0 * points / max : 0.0; }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  return "\"" + replace_all(s, "\"", "\"\"") + "\"";
+  std::string out(1, '"');  // (built piecewise: GCC 12 -Wrestrict false positive)
+  out += replace_all(s, "\"", "\"\"");
+  out += '"';
+  return out;
 }
 
 std::string md_cell(const std::string& s) {
   std::string out = replace_all(replace_all(s, "|", "\\|"), "\n", " ");
   if (out.size() > 160) out = out.substr(0, 157) + "...";
   return out;
-}
-
-std::string status_reason(const SubmissionGrade& g) {
-  return g.reason.empty() ? g.status : g.status + ": " + g.reason;
 }
 
 }  // namespace
@@ -52,15 +54,16 @@ nlohmann::json gradebook_json(const Batch& b) {
   doc["reference"] = {{"passed", b.reference_passed}, {"total", b.reference_total}};
   doc["tests"] = json::array();
   for (const auto& t : s.tests)
-    doc["tests"].push_back({{"name", t}, {"points", s.points.at(t)}, {"extra", b.extra_tests.count(t) > 0}});
+    doc["tests"].push_back(
+        {{"name", t}, {"points", s.points.at(t)}, {"extra", b.extra_tests.count(t) > 0}});
   doc["bugs"] = json::array();
   for (const auto& [bug, objs] : s.bug_objects) doc["bugs"].push_back(bug);
   doc["students"] = json::array();
   for (const auto& g : b.grades) {
-    json st = {{"student", g.student}, {"status", g.status},    {"reason", g.reason},
-               {"points", g.points},   {"max_points", g.max_points},
-               {"percent", percent(g.points, g.max_points)},
-               {"flags", g.flags},     {"seconds", g.seconds}};
+    json st = {{"student", g.student},       {"status", g.status},
+               {"reason", g.reason},         {"points", g.points},
+               {"max_points", g.max_points}, {"percent", percent(g.points, g.max_points)},
+               {"flags", g.flags},           {"seconds", g.seconds}};
     st["tests"] = json::object();
     for (const auto& t : g.tests)
       st["tests"][t.outcome.name] = {{"status", to_string(t.outcome.status)},
@@ -114,10 +117,12 @@ std::string summary_md(const Batch& b) {
   out << "# Gradebook: phase " << s.phase->number << ", " << s.phase->title << "\n\n";
   out << b.grades.size() << " submissions graded " << now_iso8601() << ". " << s.tests.size()
       << " tests worth " << fmt_points(s.suite_points) << " points";
-  if (!b.extra_tests.empty()) out << " (" << b.extra_tests.size() << " of them private extra tests)";
+  if (!b.extra_tests.empty())
+    out << " (" << b.extra_tests.size() << " of them private extra tests)";
   if (s.has_my_tests)
-    out << ", plus " << fmt_points(s.my_tests_points) << " points for the students' own tests (share of the "
-        << s.bug_objects.size() << " bug-zoo entries they catch)";
+    out << ", plus " << fmt_points(s.my_tests_points)
+        << " points for the students' own tests (share of the " << s.bug_objects.size()
+        << " bug-zoo entries they catch)";
   out << ". Limits per submission: " << fmt_points(s.limits.wall_seconds) << " s, "
       << s.limits.memory_mb << " MB; RapidCheck seed " << s.seed << ".\n\n";
   out << "Reference implementation: " << b.reference_passed << " of " << b.reference_total
@@ -128,18 +133,21 @@ std::string summary_md(const Batch& b) {
   for (const auto& g : b.grades) {
     std::string notes = g.reason;
     for (const auto& f : g.flags) notes += (notes.empty() ? "" : "; ") + std::string("FLAG: ") + f;
-    if (!g.my_tests_note.empty()) notes += (notes.empty() ? "" : "; ") + std::string("my tests: ") + g.my_tests_note;
+    if (!g.my_tests_note.empty())
+      notes += (notes.empty() ? "" : "; ") + std::string("my tests: ") + g.my_tests_note;
     out << "| " << md_cell(g.student) << " | " << g.status << " | " << fmt_points(g.points) << " / "
         << fmt_points(g.max_points) << " | " << std::fixed << std::setprecision(0)
-        << percent(g.points, g.max_points) << std::defaultfloat << " | " << md_cell(notes) << " |\n";
+        << percent(g.points, g.max_points) << std::defaultfloat << " | " << md_cell(notes)
+        << " |\n";
   }
 
   out << "\n## Tests\n\n| Test | Points | Passed by |\n|---|---|---|\n";
   for (std::size_t i = 0; i < s.tests.size(); ++i) {
     int passed = 0;
     for (const auto& g : b.grades) passed += g.tests[i].outcome.status == TestStatus::Passed;
-    out << "| " << md_cell(s.tests[i]) << (b.extra_tests.count(s.tests[i]) ? " (extra)" : "") << " | "
-        << fmt_points(s.points.at(s.tests[i])) << " | " << passed << " / " << b.grades.size() << " |\n";
+    out << "| " << md_cell(s.tests[i]) << (b.extra_tests.count(s.tests[i]) ? " (extra)" : "")
+        << " | " << fmt_points(s.points.at(s.tests[i])) << " | " << passed << " / "
+        << b.grades.size() << " |\n";
   }
 
   if (s.has_my_tests) {
@@ -147,7 +155,8 @@ std::string summary_md(const Batch& b) {
     for (const auto& [bug, objs] : s.bug_objects) {
       int caught = 0;
       for (const auto& g : b.grades)
-        if (g.my_tests) caught += std::count(g.my_tests->caught.begin(), g.my_tests->caught.end(), bug) > 0;
+        if (g.my_tests)
+          caught += std::count(g.my_tests->caught.begin(), g.my_tests->caught.end(), bug) > 0;
       out << "| " << bug << " | " << caught << " / " << b.grades.size() << " |\n";
     }
   }
@@ -168,9 +177,10 @@ std::string feedback_md(const Batch& b, const SubmissionGrade& g) {
   if (!g.details.empty()) out << "## Build output\n\n```text\n" << g.details << "\n```\n\n";
 
   std::vector<const GradedTest*> failed, passed;
-  for (const auto& t : g.tests) (t.outcome.status == TestStatus::Passed ? passed : failed).push_back(&t);
-  const bool ran = g.status != "missing_files" && g.status != "compile_error" && g.status != "link_error" &&
-                   g.status != "error";
+  for (const auto& t : g.tests)
+    (t.outcome.status == TestStatus::Passed ? passed : failed).push_back(&t);
+  const bool ran = g.status != "missing_files" && g.status != "compile_error" &&
+                   g.status != "link_error" && g.status != "error";
   if (ran) {
     out << "## Tests: " << passed.size() << " of " << g.tests.size() << " pass\n\n";
     for (const GradedTest* t : failed) {
@@ -185,13 +195,14 @@ std::string feedback_md(const Batch& b, const SubmissionGrade& g) {
     if (!passed.empty()) {
       out << "Passed:\n\n";
       for (const GradedTest* t : passed)
-        out << "- " << t->outcome.name << " (" << fmt_points(t->max_points) << " points)\n";
+        out << "- " << t->outcome.name << " (" << fmt_points(t->max_points)
+            << (t->max_points == 1 ? " point" : " points") << ")\n";
       out << "\n";
     }
   }
   if (s.has_my_tests) {
-    out << "## Your own tests: " << fmt_points(g.my_tests_points) << " / " << fmt_points(s.my_tests_points)
-        << " points\n\n";
+    out << "## Your own tests: " << fmt_points(g.my_tests_points) << " / "
+        << fmt_points(s.my_tests_points) << " points\n\n";
     if (g.my_tests) {
       std::ostringstream section;
       print_my_tests_report(section, *g.my_tests, s.my_tests_source);

@@ -9,11 +9,10 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tools/grade_submission.h"
 
@@ -21,11 +20,11 @@ namespace gradlab::labtools {
 
 struct Batch {
   const GradeSetup* setup = nullptr;
-  std::vector<SubmissionGrade> grades;   // sorted by student
-  std::set<std::string> extra_tests;     // names of the private extra tests
-  int reference_passed = 0;              // the reference build, for sanity
+  std::vector<SubmissionGrade> grades;  // sorted by student
+  std::set<std::string> extra_tests;    // names of the private extra tests
+  int reference_passed = 0;             // the reference build, for sanity
   int reference_total = 0;
-  nlohmann::json settings;               // flags as given
+  nlohmann::json settings;  // flags as given
 };
 
 // gradebook.json:
@@ -38,6 +37,9 @@ struct Batch {
 //                  "my_tests": {"points", "max_points", "passes_reference",
 //                               "tests", "caught": [...], "missed": [...], "note"} }] }
 nlohmann::json gradebook_json(const Batch& batch);
+
+// "12", "41.67": points as a person writes them.
+std::string fmt_points(double points);
 
 // Writes the four outputs into out_dir.
 void write_outputs(const Batch& batch, const std::filesystem::path& out_dir);

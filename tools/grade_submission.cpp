@@ -22,9 +22,10 @@ std::optional<fs::path> find_submitted_file(const fs::path& dir, const std::stri
   std::optional<fs::path> best;
   int best_depth = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_regular_file() && it->path().filename() == name && (!best || it.depth() < best_depth)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && it->path().filename() == name &&
+        (!best || it.depth() < best_depth)) {
       best = it->path();
       best_depth = it.depth();
     }
@@ -47,8 +48,8 @@ std::string first_error_line(const std::string& errors) {
 void copy_sources(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(from, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const std::string ext = it->path().extension().string();
     if (ext != ".h" && ext != ".hpp" && ext != ".hh" && ext != ".cpp" && ext != ".cc") continue;
@@ -86,22 +87,25 @@ void grade_my_tests(const GradeSetup& s, const fs::path& dir, const fs::path& sc
     const fs::path exe = scratch / exe_name;
     const fs::path link_log = scratch / (exe_name + ".link.log");
     if (!s.toolchain.link(objects, false, exe, link_log, s.compile_timeout).ok())
-      throw std::runtime_error(name + " does not link: " +
-                               first_error_line(compiler_errors(read_text(link_log))));
+      throw std::runtime_error(
+          name + " does not link: " + first_error_line(compiler_errors(read_text(link_log))));
     return exe;
   };
   try {
     const fs::path ref_exe = link(s.toolchain.reference_objects(), "mytests_reference");
     std::map<std::string, fs::path> bug_exes;
-    for (const auto& [bug, objects] : s.bug_objects) bug_exes[bug] = link(objects, "mytests_bug_" + bug);
+    for (const auto& [bug, objects] : s.bug_objects)
+      bug_exes[bug] = link(objects, "mytests_bug_" + bug);
     SuiteOptions opt;
     opt.limits = s.limits;
-    opt.limits.wall_seconds = std::min(s.limits.wall_seconds > 0 ? s.limits.wall_seconds : 60.0, 60.0);
+    opt.limits.wall_seconds =
+        std::min(s.limits.wall_seconds > 0 ? s.limits.wall_seconds : 60.0, 60.0);
     opt.cwd = scratch / "run_my_tests";
     opt.work = scratch;
     opt.env = s.run_env();
     g.my_tests = run_my_tests(ref_exe, bug_exes, opt);
-    if (!g.my_tests->error.empty()) g.my_tests_note = g.my_tests->error;
+    if (!g.my_tests->error.empty())
+      g.my_tests_note = g.my_tests->error;
     else if (!g.my_tests->passes_reference)
       g.my_tests_note = "your tests fail on the reference implementation, so they cannot count";
     g.my_tests_points = g.my_tests->score() * s.my_tests_points;
@@ -118,8 +122,10 @@ void grade_implementation(const GradeSetup& s, const fs::path& dir, const fs::pa
   std::vector<std::string> missing;
   for (const auto& source : s.phase->sources()) {
     if (s.has_my_tests && source == s.my_tests_source) continue;  // graded separately
-    if (const auto f = find_submitted_file(dir, source)) sources.push_back(src_dir / fs::relative(*f, dir));
-    else missing.push_back(fs::path(source).filename().string());
+    if (const auto f = find_submitted_file(dir, source))
+      sources.push_back(src_dir / fs::relative(*f, dir));
+    else
+      missing.push_back(fs::path(source).filename().string());
   }
   if (!missing.empty()) {
     g.status = "missing_files";
@@ -131,10 +137,12 @@ void grade_implementation(const GradeSetup& s, const fs::path& dir, const fs::pa
   for (const auto& src : sources) {
     const fs::path obj = scratch / "obj" / (src.stem().string() + ".o");
     const fs::path log = scratch / ("compile_" + src.stem().string() + ".log");
-    const ProcessResult r = s.toolchain.compile(src, obj, Toolchain::Flags::Student, log, s.compile_timeout);
+    const ProcessResult r =
+        s.toolchain.compile(src, obj, Toolchain::Flags::Student, log, s.compile_timeout);
     if (!r.ok()) {
       g.status = "compile_error";
-      g.details = clean_log(r.timed_out ? "compiler timed out" : compiler_errors(read_text(log), 30), src_dir);
+      g.details = clean_log(
+          r.timed_out ? "compiler timed out" : compiler_errors(read_text(log), 30), src_dir);
       g.reason = first_error_line(g.details);
       return;
     }
@@ -146,8 +154,9 @@ void grade_implementation(const GradeSetup& s, const fs::path& dir, const fs::pa
     const auto syms = undefined_symbols(obj, scratch);
     undefined.insert(undefined.end(), syms.begin(), syms.end());
   }
-  for (const auto& name : taught_symbols_used(undefined, s.phase->taught_symbols()))
-    g.flags.push_back("calls " + name + ", the framework's own implementation of what this phase teaches");
+  if (const auto used = taught_symbols_used(undefined, s.phase->taught_symbols()); !used.empty())
+    g.flags.push_back("calls " + join(used, ", ") +
+                      ": the framework's own implementation of what this phase teaches");
   // ---- link with the prebuilt suite (and the extra tests) ----------------------
   std::vector<fs::path> link_objects = objects;
   link_objects.insert(link_objects.end(), s.extra_objects.begin(), s.extra_objects.end());
@@ -176,7 +185,9 @@ void grade_implementation(const GradeSetup& s, const fs::path& dir, const fs::pa
   if (run.timed_out) {
     g.status = "timeout";
     for (const auto& t : run.tests)
-      if (t.status == TestStatus::TimedOut) g.reason = "timed out after " + std::to_string(std::lround(s.limits.wall_seconds)) + " s in " + t.name;
+      if (t.status == TestStatus::TimedOut)
+        g.reason = "timed out after " + std::to_string(std::lround(s.limits.wall_seconds)) +
+                   " s in " + t.name;
     if (g.reason.empty()) g.reason = "timed out";
   } else if (run.out_of_memory) {
     g.status = "memory_limit";

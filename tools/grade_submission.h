@@ -13,11 +13,10 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tools/grade_toolchain.h"
 #include "tools/lab_common.h"
@@ -29,18 +28,18 @@ namespace gradlab::labtools {
 // Everything that is the same for every submission of a batch.
 struct GradeSetup {
   const Phase* phase = nullptr;
-  nlohmann::json info;                 // <build>/labs/grade/labNN.json
+  nlohmann::json info;  // <build>/labs/grade/labNN.json
   Toolchain toolchain;
-  fs::path work_dir;                   // <out>/work
-  Limits limits;                       // for each suite run
+  fs::path work_dir;  // <out>/work
+  Limits limits;      // for each suite run
   double compile_timeout = 120;
-  unsigned seed = 1;                   // RapidCheck seed: the same for everyone
-  std::vector<fs::path> extra_objects; // the instructor's compiled extra tests
-  std::vector<std::string> tests;      // every graded test, in order
-  std::map<std::string, double> points;// per test
-  double suite_points = 0;             // sum of `points`
+  unsigned seed = 1;                     // RapidCheck seed: the same for everyone
+  std::vector<fs::path> extra_objects;   // the instructor's compiled extra tests
+  std::vector<std::string> tests;        // every graded test, in order
+  std::map<std::string, double> points;  // per test
+  double suite_points = 0;               // sum of `points`
   bool has_my_tests = false;
-  std::string my_tests_source;         // "starter/my_tests.cpp"
+  std::string my_tests_source;  // "starter/my_tests.cpp"
   double my_tests_points = 0;
   std::map<std::string, std::vector<fs::path>> bug_objects;  // bug -> its objects
 
@@ -60,14 +59,14 @@ struct SubmissionGrade {
   // ok | missing_files | compile_error | link_error | crash | timeout |
   // memory_limit | no_tests
   std::string status = "ok";
-  std::string reason;                  // one line, for the gradebook
-  std::string details;                 // compiler / linker output, for feedback
-  std::vector<std::string> flags;      // e.g. "calls gradlab::log_softmax (a taught function)"
+  std::string reason;              // one line, for the gradebook
+  std::string details;             // compiler / linker output, for feedback
+  std::vector<std::string> flags;  // e.g. "calls gradlab::log_softmax (a taught function)"
   std::vector<GradedTest> tests;
-  double points = 0;                   // suite + my tests
+  double points = 0;  // suite + my tests
   double max_points = 0;
   std::optional<MyTestsResult> my_tests;
-  std::string my_tests_note;           // why they were not graded, if not
+  std::string my_tests_note;  // why they were not graded, if not
   double my_tests_points = 0;
   double seconds = 0;
 };

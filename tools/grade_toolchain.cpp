@@ -120,8 +120,8 @@ ProcessResult Toolchain::link(const std::vector<fs::path>& objects, bool with_su
 
 std::vector<std::string> undefined_symbols(const fs::path& object, const fs::path& scratch) {
   const fs::path out = scratch / (object.filename().string() + ".nm.txt");
-  const ProcessResult r = run_process({"nm", "-C", "-u", object.string()}, scratch, out,
-                                      Limits{60, 0, 0, 0});
+  const ProcessResult r =
+      run_process({"nm", "-C", "-u", object.string()}, scratch, out, Limits{60, 0, 0, 0});
   if (!r.ok()) throw std::runtime_error("nm failed on " + object.string() + ": " + r.describe());
   std::vector<std::string> symbols;
   for (const auto& line : split_lines(read_text(out))) {

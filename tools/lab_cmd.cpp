@@ -37,7 +37,8 @@ struct LabFlags {
 std::vector<lt::Phase> phases_or_fail() {
   auto phases = lt::discover_phases(lt::source_dir() / "labs");
   if (phases.empty())
-    throw ExitError{kExitBadInput, "no lab phases found under " + (lt::source_dir() / "labs").string()};
+    throw ExitError{kExitBadInput,
+                    "no lab phases found under " + (lt::source_dir() / "labs").string()};
   return phases;
 }
 
@@ -61,9 +62,12 @@ std::string status_text(const fs::path& build_dir, const lt::Phase& phase) {
     if (!s.value("built", false)) return "does not compile";
     const int passed = s.value("passed", 0), total = s.value("total", 0);
     std::string text;
-    if (total > 0 && passed == total) text = "passing (" + std::to_string(total) + " tests)";
-    else if (passed == 0) text = "started, 0 of " + std::to_string(total) + " pass";
-    else text = "failing, " + std::to_string(passed) + " of " + std::to_string(total) + " pass";
+    if (total > 0 && passed == total)
+      text = "passing (" + std::to_string(total) + " tests)";
+    else if (passed == 0)
+      text = "started, 0 of " + std::to_string(total) + " pass";
+    else
+      text = "failing, " + std::to_string(passed) + " of " + std::to_string(total) + " pass";
     if (s.contains("bugs_total"))
       text += "; your tests catch " + std::to_string(s.value("bugs_caught", 0)) + "/" +
               std::to_string(s.value("bugs_total", 0)) + " bugs";
@@ -76,7 +80,8 @@ std::string status_text(const fs::path& build_dir, const lt::Phase& phase) {
 void run_list(const LabFlags& flags) {
   const auto phases = phases_or_fail();
   const fs::path build_dir = lt::find_build_dir(flags.build_dir);
-  std::cout << "gradlab labs (handouts in " << (lt::source_dir() / "labs").string() << "/NN_topic/README.md;"
+  std::cout << "gradlab labs (handouts in " << (lt::source_dir() / "labs").string()
+            << "/NN_topic/README.md;"
             << " build: " << build_dir.string() << ")\n\n";
   std::vector<std::string> statuses;
   std::size_t topic_w = 5, status_w = 6;
@@ -115,14 +120,15 @@ int run_check(const LabFlags& flags) {
                         "configure with -DGRADLAB_BUILD_TESTS=ON -DGRADLAB_BUILD_LABS=ON)"};
 
   std::cout << "Phase " << phase.number << ": " << phase.title << "\n";
-  std::cout << "building your code in " << (phase.dir / "starter").string() << "/ ... " << std::flush;
+  std::cout << "building your code in " << (phase.dir / "starter").string() << "/ ... "
+            << std::flush;
   json status = {{"checked_at", lt::now_iso8601()}, {"built", false}};
   double seconds = 0;
   const fs::path build_log = work / "build.log";
   if (!lt::cmake_build(build_dir, {phase.lab() + "_starter"}, build_log, &seconds)) {
     std::cout << "it does not compile:\n\n"
-              << lt::compiler_errors(lt::read_text(build_log)) << "\n\n(full log: "
-              << build_log.string() << ")\n";
+              << lt::compiler_errors(lt::read_text(build_log))
+              << "\n\n(full log: " << build_log.string() << ")\n";
     lt::write_text_file(status_file(build_dir, phase), status.dump(2));
     return kExitFailure;
   }
@@ -131,11 +137,13 @@ int run_check(const LabFlags& flags) {
 
   lt::SuiteOptions opt;
   opt.limits.wall_seconds = flags.timeout;
+  opt.limits.memory_mb = 4096;  // a runaway allocation fails instead of swapping the machine
   opt.cwd = work / "run";
   opt.work = work;
   opt.tag = "suite";
   opt.filter = flags.filter;
-  if (!std::getenv("RC_PARAMS")) opt.env.emplace_back("RC_PARAMS", "seed=" + std::to_string(flags.seed));
+  if (!std::getenv("RC_PARAMS"))
+    opt.env.emplace_back("RC_PARAMS", "seed=" + std::to_string(flags.seed));
   const fs::path exe = (*info)["starter_exe"].get<std::string>();
   const auto tests = lt::list_tests(exe, opt);
   std::cout << "running " << tests.size() << " tests ...\n\n";
@@ -144,7 +152,9 @@ int run_check(const LabFlags& flags) {
   report.verbose = flags.verbose;
   lt::print_test_report(std::cout, run, report);
   if (run.crashed) std::cout << "\n  Your code crashed: " << run.crash_reason << "\n";
-  if (run.timed_out) std::cout << "\n  Time limit (" << flags.timeout << " s, --timeout) reached: an infinite loop?\n";
+  if (run.timed_out)
+    std::cout << "\n  Time limit (" << flags.timeout
+              << " s, --timeout) reached: an infinite loop?\n";
   const int passed = run.count(lt::TestStatus::Passed);
   status["passed"] = passed;
   status["total"] = run.total();
@@ -183,8 +193,23 @@ int run_check(const LabFlags& flags) {
     std::cout << ". Phase " << phase.number << " is done: well done!\n";
     return kExitOk;
   }
-  std::cout << ". Fix the first failure above, then run `gradlab lab check " << phase.number
-            << "` again.\n";
+  // Only unimplemented stubs left to fail? Point at the first one.
+  std::string todo;
+  bool other_failures = false;
+  for (const auto& t : run.tests) {
+    if (t.status == lt::TestStatus::Passed) continue;
+    const auto name = lt::not_implemented_name(t.message);
+    if (name && todo.empty()) todo = *name;
+    other_failures = other_failures || !name;
+  }
+  if (!todo.empty() && !other_failures)
+    std::cout << ". Next: implement " << todo << " in " << (phase.dir / "starter").string()
+              << "/ (the handout " << (phase.dir / "README.md").string() << " explains it)";
+  else if (!run.all_passed())
+    std::cout << ". Fix the first failure above";
+  else
+    std::cout << "; now make your own tests pass on the reference (above)";
+  std::cout << ", then run `gradlab lab check " << phase.number << "` again.\n";
   return kExitFailure;
 }
 
@@ -196,16 +221,21 @@ void add_lab_command(CLI::App& app) {
   auto flags = std::make_shared<LabFlags>();
 
   auto* list = lab->add_subcommand("list", "The phases and your status in each");
-  list->add_option("--build-dir", flags->build_dir, "CMake build directory (default: this binary's)");
+  list->add_option("--build-dir", flags->build_dir,
+                   "CMake build directory (default: this binary's)");
   list->callback([flags] { run_list(*flags); });
 
   auto* check = lab->add_subcommand(
-      "check", "Build your starter/ code for phase NN against its test suite and explain the result");
+      "check",
+      "Build your starter/ code for phase NN against its test suite and explain the result");
   check->add_option("phase", flags->phase, "Phase: 2, 02, 02_logsoftmax or logsoftmax")->required();
-  check->add_option("--build-dir", flags->build_dir, "CMake build directory (default: this binary's)");
-  check->add_option("--filter", flags->filter, "Only the tests matching this gtest filter (e.g. '*Stress*')");
+  check->add_option("--build-dir", flags->build_dir,
+                    "CMake build directory (default: this binary's)");
+  check->add_option("--filter", flags->filter,
+                    "Only the tests matching this gtest filter (e.g. '*Stress*')");
   check->add_option("--timeout", flags->timeout, "Seconds before a hanging suite is stopped")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
   check->add_option("--seed", flags->seed, "RapidCheck seed (same seed, same counterexamples)")
       ->capture_default_str();
   check->add_flag("-v,--verbose", flags->verbose, "Show every failure in full");

@@ -60,8 +60,8 @@ json read_json_file(const fs::path& path) {
   try {
     return json::parse(in);
   } catch (const json::parse_error& e) {
-    throw std::runtime_error(path.string() + ": invalid JSON at byte " +
-                             std::to_string(e.byte) + ": " + e.what());
+    throw std::runtime_error(path.string() + ": invalid JSON at byte " + std::to_string(e.byte) +
+                             ": " + e.what());
   }
 }
 
@@ -207,8 +207,8 @@ std::optional<json> load_build_info(const fs::path& build_dir, const Phase& phas
   return read_json_file(info);
 }
 
-std::optional<json> load_build_info_or_configure(const fs::path& build_dir,
-                                                 const Phase& phase, const fs::path& log) {
+std::optional<json> load_build_info_or_configure(const fs::path& build_dir, const Phase& phase,
+                                                 const fs::path& log) {
   if (auto info = load_build_info(build_dir, phase)) return info;
   if (!fs::exists(build_dir / "CMakeCache.txt")) return std::nullopt;
   run_process({"cmake", build_dir.string()}, build_dir, log, Limits{600, 0, 0, 0});
@@ -231,6 +231,7 @@ std::string compiler_errors(const std::string& log, std::size_t max_lines) {
   for (std::size_t i = 0; i < lines.size() && out.size() < max_lines; ++i) {
     const std::string& l = lines[i];
     const bool is_error = l.find("error") != std::string::npos ||
+                          l.find("CMake Error") != std::string::npos ||
                           l.find("undefined reference") != std::string::npos;
     if (!is_error) continue;
     if (l.rfind("FAILED:", 0) == 0 || l.rfind("ninja:", 0) == 0 ||

@@ -5,11 +5,10 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace gradlab::labtools {
 
@@ -23,7 +22,7 @@ struct Phase {
   std::string topic;   // "logsoftmax"
   std::string title;   // first "# " heading of its README.md (or the topic)
   fs::path dir;
-  json manifest;       // manifest.json ({} if absent)
+  json manifest;  // manifest.json ({} if absent)
 
   std::string lab() const { return "lab" + number; }  // "lab02": target prefix
   // manifest "sources" (paths relative to dir), e.g. {"starter/logsoftmax.cpp"}.
@@ -58,8 +57,8 @@ fs::path find_build_dir(const std::string& flag);
 std::optional<json> load_build_info(const fs::path& build_dir, const Phase& phase);
 // As load_build_info, but when it is missing re-runs CMake's configure step
 // once (a new phase folder or suite appears only after reconfiguring).
-std::optional<json> load_build_info_or_configure(const fs::path& build_dir,
-                                                 const Phase& phase, const fs::path& log);
+std::optional<json> load_build_info_or_configure(const fs::path& build_dir, const Phase& phase,
+                                                 const fs::path& log);
 
 // `cmake --build build_dir --target t1 t2 ...`, output to `log`. Returns true
 // on success.

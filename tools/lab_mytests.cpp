@@ -73,16 +73,18 @@ void print_my_tests_report(std::ostream& out, const MyTestsResult& r, const std:
     ReportOptions opt;
     opt.max_detailed = 3;
     SuiteRun failing = ref;
-    std::erase_if(failing.tests, [](const TestOutcome& t) { return t.status == TestStatus::Passed; });
+    std::erase_if(failing.tests,
+                  [](const TestOutcome& t) { return t.status == TestStatus::Passed; });
     print_test_report(out, failing, opt);
     return;
   }
   out << "  bugs caught: " << r.caught.size() << " of " << r.bugs() << "\n";
-  for (const auto& bug : r.caught) out << "    caught  " << bug << "   (by " << r.caught_by.at(bug) << ")\n";
+  for (const auto& bug : r.caught)
+    out << "    caught  " << bug << "   (by " << r.caught_by.at(bug) << ")\n";
   for (const auto& bug : r.missed) out << "    missed  " << bug << "\n";
   if (!r.missed.empty())
-    out << "  Read the header comment of each missed bug in the phase's bugs/ folder, then\n"
-           "  write a property, reference or stress test that fails on it.\n";
+    out << "  Each missed bug breaks a promise of lab.h on some input: find which\n"
+           "  promise, and write a property, reference or stress test that checks it.\n";
 }
 
 }  // namespace gradlab::labtools

@@ -16,10 +16,10 @@
 namespace gradlab::labtools {
 
 struct MyTestsResult {
-  std::string error;               // could not build / run: the reason ("" = ran)
-  SuiteRun on_reference;           // the student's tests against the reference
-  bool passes_reference = false;   // >= 1 test, all pass
-  std::vector<std::string> caught; // bug names whose run failed a student test
+  std::string error;                // could not build / run: the reason ("" = ran)
+  SuiteRun on_reference;            // the student's tests against the reference
+  bool passes_reference = false;    // >= 1 test, all pass
+  std::vector<std::string> caught;  // bug names whose run failed a student test
   std::vector<std::string> missed;
   std::map<std::string, std::string> caught_by;  // bug -> first test that failed
 

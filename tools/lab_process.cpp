@@ -25,33 +25,55 @@ namespace fs = std::filesystem;
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGFPE: return "SIGFPE";
-    case SIGBUS: return "SIGBUS";
-    case SIGILL: return "SIGILL";
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGINT: return "SIGINT";
-    default: return "signal " + std::to_string(sig);
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGXCPU:
+      return "SIGXCPU";
+    case SIGXFSZ:
+      return "SIGXFSZ";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGINT:
+      return "SIGINT";
+    default:
+      return "signal " + std::to_string(sig);
   }
 }
 
 std::string signal_meaning(int sig) {
   switch (sig) {
-    case SIGSEGV: return "segmentation fault: invalid memory access";
-    case SIGABRT: return "aborted (failed assert, std::terminate or abort())";
-    case SIGFPE: return "arithmetic exception (integer division by zero?)";
-    case SIGBUS: return "bus error: invalid memory access";
-    case SIGILL: return "illegal instruction";
-    case SIGKILL: return "killed";
-    case SIGXCPU: return "CPU time limit exceeded";
-    case SIGXFSZ: return "file size limit exceeded";
-    default: return "";
+    case SIGSEGV:
+      return "segmentation fault: invalid memory access";
+    case SIGABRT:
+      return "aborted (failed assert, std::terminate or abort())";
+    case SIGFPE:
+      return "arithmetic exception (integer division by zero?)";
+    case SIGBUS:
+      return "bus error: invalid memory access";
+    case SIGILL:
+      return "illegal instruction";
+    case SIGKILL:
+      return "killed";
+    case SIGXCPU:
+      return "CPU time limit exceeded";
+    case SIGXFSZ:
+      return "file size limit exceeded";
+    default:
+      return "";
   }
 }
 
@@ -63,7 +85,8 @@ std::string ProcessResult::describe() const {
     out << "timed out after " << std::llround(seconds) << " s";
   } else if (signal != 0) {
     out << "killed by " << signal_name(signal);
-    if (const auto meaning = signal_meaning(signal); !meaning.empty()) out << " (" << meaning << ")";
+    if (const auto meaning = signal_meaning(signal); !meaning.empty())
+      out << " (" << meaning << ")";
   } else {
     out << "exit code " << exit_code;
   }
@@ -195,8 +218,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
     if (result.exit_code == 127 && ::access(program.c_str(), X_OK) != 0) {

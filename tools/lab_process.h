@@ -18,19 +18,19 @@
 namespace gradlab::labtools {
 
 struct Limits {
-  double wall_seconds = 0;       // 0 = none; else SIGKILL to the group after this long
-  std::uint64_t memory_mb = 0;   // 0 = none; RLIMIT_AS
-  double cpu_seconds = 0;        // 0 = none; RLIMIT_CPU (SIGXCPU, then SIGKILL)
-  std::uint64_t file_mb = 512;   // 0 = none; RLIMIT_FSIZE (largest file it may write)
+  double wall_seconds = 0;      // 0 = none; else SIGKILL to the group after this long
+  std::uint64_t memory_mb = 0;  // 0 = none; RLIMIT_AS
+  double cpu_seconds = 0;       // 0 = none; RLIMIT_CPU (SIGXCPU, then SIGKILL)
+  std::uint64_t file_mb = 512;  // 0 = none; RLIMIT_FSIZE (largest file it may write)
 };
 
 struct ProcessResult {
-  bool started = false;     // false: fork/exec failed (see error)
-  int exit_code = -1;       // valid when signal == 0 and !timed_out
-  int signal = 0;           // the signal that ended it (SIGKILL after a timeout)
-  bool timed_out = false;   // killed by the wall-clock limit
-  double seconds = 0;       // wall-clock time
-  std::string error;        // why it did not start
+  bool started = false;    // false: fork/exec failed (see error)
+  int exit_code = -1;      // valid when signal == 0 and !timed_out
+  int signal = 0;          // the signal that ended it (SIGKILL after a timeout)
+  bool timed_out = false;  // killed by the wall-clock limit
+  double seconds = 0;      // wall-clock time
+  std::string error;       // why it did not start
 
   bool ok() const { return started && !timed_out && signal == 0 && exit_code == 0; }
   // "exit code 1", "killed by SIGSEGV (segmentation fault)", "timed out after 5 s", ...
@@ -40,8 +40,7 @@ struct ProcessResult {
 // Runs argv (argv[0] is looked up on PATH unless it contains a '/') in `cwd`,
 // writing stdout+stderr to `output` (truncated). `env` entries (NAME, value)
 // are added to, or replace, the current environment.
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::filesystem::path& cwd,
+ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::filesystem::path& output, const Limits& limits,
                           const std::vector<std::pair<std::string, std::string>>& env = {});
 

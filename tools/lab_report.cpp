@@ -52,7 +52,8 @@ std::optional<PropertyFailure> parse_property_failure(const std::string& message
   if (!start) return std::nullopt;
 
   bool in_description = false;
-  for (const auto& para : paragraphs({lines.begin() + static_cast<std::ptrdiff_t>(*start), lines.end()})) {
+  for (const auto& para :
+       paragraphs({lines.begin() + static_cast<std::ptrdiff_t>(*start), lines.end()})) {
     std::smatch m;
     const std::string& first = para.front();
     if (first == "Exception thrown with message:") {
@@ -67,7 +68,8 @@ std::optional<PropertyFailure> parse_property_failure(const std::string& message
       f.check = join({para.begin() + 1, para.end()}, "\n");
       in_description = true;
     } else if (!in_description && first.size() > 1 && first.back() == ':' && para.size() >= 2) {
-      f.inputs.emplace_back(first.substr(0, first.size() - 1), join({para.begin() + 1, para.end()}, "\n"));
+      f.inputs.emplace_back(first.substr(0, first.size() - 1),
+                            join({para.begin() + 1, para.end()}, "\n"));
     } else if (in_description && f.check.empty() && f.exception.empty()) {
       f.check = join(para, "\n");  // e.g. an RC_FAIL message without location
     }
@@ -102,7 +104,8 @@ std::vector<std::string> describe_failure(const std::string& message, std::size_
         const auto check_lines = split_lines(p->check);
         out.push_back("  check     " + check_lines.front() +
                       (p->location.empty() ? "" : "   (" + p->location + ")"));
-        for (std::size_t i = 1; i < check_lines.size(); ++i) out.push_back("            " + check_lines[i]);
+        for (std::size_t i = 1; i < check_lines.size(); ++i)
+          out.push_back("            " + check_lines[i]);
       }
       if (!p->expansion.empty())
         for (const auto& l : split_lines(p->expansion)) out.push_back("  got       " + l);
@@ -110,7 +113,8 @@ std::vector<std::string> describe_failure(const std::string& message, std::size_
   } else {
     // gtest's console says "file:line: Failure", its JSON just "file:line".
     static const std::regex failure_re(R"(^(\S*):(\d+)(: Failure)?$)");
-    static const std::regex exception_re(R"re(^C\+\+ exception with description "(.*)" thrown in (.*)\.$)re");
+    static const std::regex exception_re(
+        R"re(^C\+\+ exception with description "(.*)" thrown in (.*)\.$)re");
     for (const auto& line : split_lines(message)) {
       std::smatch m;
       if (line == "unknown file: Failure" || line == "Failed" || trim(line).empty()) continue;

@@ -29,7 +29,7 @@ struct PropertyFailure {
   int tests = 0;    // test cases generated, the failing one included
   int shrinks = 0;  // shrinking steps down to the smallest counterexample
   std::vector<std::pair<std::string, std::string>> inputs;  // (type, value)
-  std::string location;   // "file:line" of the failed check
+  std::string location;                                     // "file:line" of the failed check
   std::string check;      // "RC_ASSERT(...)" or an RC_FAIL message
   std::string expansion;  // "inf < 1e-09": the values actually compared
   std::string exception;  // what() of an exception thrown by the property
@@ -46,8 +46,8 @@ std::optional<std::string> not_implemented_name(const std::string& message);
 std::vector<std::string> describe_failure(const std::string& message, std::size_t max_lines = 12);
 
 struct ReportOptions {
-  bool verbose = false;     // every failure in full
-  int max_detailed = 6;     // failures shown with their message (others: names)
+  bool verbose = false;  // every failure in full
+  int max_detailed = 6;  // failures shown with their message (others: names)
 };
 
 // The per-test part of a report: PASS/FAIL lines, failures explained, and

@@ -14,19 +14,25 @@ namespace gradlab::labtools {
 
 const char* to_string(TestStatus s) {
   switch (s) {
-    case TestStatus::Passed: return "passed";
-    case TestStatus::Failed: return "failed";
-    case TestStatus::Crashed: return "crashed";
-    case TestStatus::TimedOut: return "timed out";
-    case TestStatus::NotRun: return "not run";
-    case TestStatus::Skipped: return "skipped";
+    case TestStatus::Passed:
+      return "passed";
+    case TestStatus::Failed:
+      return "failed";
+    case TestStatus::Crashed:
+      return "crashed";
+    case TestStatus::TimedOut:
+      return "timed out";
+    case TestStatus::NotRun:
+      return "not run";
+    case TestStatus::Skipped:
+      return "skipped";
   }
   return "?";
 }
 
 int SuiteRun::count(TestStatus s) const {
-  return static_cast<int>(
-      std::count_if(tests.begin(), tests.end(), [s](const TestOutcome& t) { return t.status == s; }));
+  return static_cast<int>(std::count_if(tests.begin(), tests.end(),
+                                        [s](const TestOutcome& t) { return t.status == s; }));
 }
 
 namespace {
@@ -41,8 +47,10 @@ std::vector<std::string> parse_test_list(const std::string& text) {
     if (trim(line).empty()) continue;
     if (line[0] != ' ') {
       const std::string s = trim(line);
-      if (!s.empty() && s.back() == '.') suite = s.substr(0, s.size() - 1);
-      else suite.clear();
+      if (!s.empty() && s.back() == '.')
+        suite = s.substr(0, s.size() - 1);
+      else
+        suite.clear();
     } else if (!suite.empty()) {
       tests.push_back(suite + "." + trim(line));
     }
@@ -63,9 +71,12 @@ std::vector<TestOutcome> parse_gtest_json(const json& doc) {
         messages.push_back(f.value("failure", std::string()));
       o.message = join(messages, "\n");
       const std::string result = t.value("result", std::string("COMPLETED"));
-      if (!messages.empty()) o.status = TestStatus::Failed;
-      else if (result == "SKIPPED") o.status = TestStatus::Skipped;
-      else o.status = TestStatus::Passed;
+      if (!messages.empty())
+        o.status = TestStatus::Failed;
+      else if (result == "SKIPPED")
+        o.status = TestStatus::Skipped;
+      else
+        o.status = TestStatus::Passed;
       const std::string time = t.value("time", std::string("0s"));
       try {
         o.seconds = std::stod(time);
@@ -99,9 +110,7 @@ ConsoleParse parse_console(const std::string& text) {
       continue;
     }
     if (!p.running) continue;
-    const auto ends = [&](const std::string& tag) {
-      return line.rfind(tag + *p.running, 0) == 0;
-    };
+    const auto ends = [&](const std::string& tag) { return line.rfind(tag + *p.running, 0) == 0; };
     if (ends(kOk) || ends(kFailed) || ends(kSkipped)) {
       TestOutcome o;
       o.name = *p.running;
@@ -156,21 +165,26 @@ SuiteRun run_suite(const fs::path& exe, const std::vector<std::string>& expected
   std::string stop_reason;            // why tests were left unrun
   const double budget = opt.limits.wall_seconds;
 
-  for (int attempt = 0; attempt < opt.max_runs; ++attempt) {
+  for (int attempt = 0;; ++attempt) {
+    if (attempt == opt.max_runs) {
+      stop_reason = "not run: the suite crashed " + std::to_string(attempt) + " times";
+      break;
+    }
     const fs::path json_path = opt.work / (opt.tag + ".json");
     const fs::path out_path = opt.work / (opt.tag + ".out");
     fs::remove(json_path);
     Limits limits = opt.limits;
     if (budget > 0) limits.wall_seconds = std::max(1.0, budget - run.seconds);
-    const std::vector<std::string> argv = {exe.string(), "--gtest_output=json:" + json_path.string(),
-                                           "--gtest_color=no",
-                                           "--gtest_filter=" + gtest_filter(opt.filter, excluded)};
+    const std::vector<std::string> argv = {
+        exe.string(), "--gtest_output=json:" + json_path.string(), "--gtest_color=no",
+        "--gtest_filter=" + gtest_filter(opt.filter, excluded)};
     const ProcessResult r = run_process(argv, opt.cwd, out_path, limits, opt.env);
     if (!r.started) throw std::runtime_error("cannot run " + exe.string() + ": " + r.error);
     run.seconds += r.seconds;
     run.output = read_text(out_path, 256 * 1024);
 
-    const bool normal_exit = !r.timed_out && r.signal == 0 && (r.exit_code == 0 || r.exit_code == 1);
+    const bool normal_exit =
+        !r.timed_out && r.signal == 0 && (r.exit_code == 0 || r.exit_code == 1);
     if (normal_exit && fs::exists(json_path)) {
       for (auto& o : parse_gtest_json(read_json_file(json_path))) results[o.name] = std::move(o);
       break;
@@ -197,7 +211,8 @@ SuiteRun run_suite(const fs::path& exe, const std::vector<std::string>& expected
     o.name = *console.running;
     o.status = r.timed_out ? TestStatus::TimedOut : TestStatus::Crashed;
     o.message = what;
-    if (!trim(console.running_output).empty()) o.message += "\noutput before that:\n" + console.running_output;
+    if (!trim(console.running_output).empty())
+      o.message += "\noutput before that:\n" + console.running_output;
     results[o.name] = o;
     if (r.timed_out) {
       run.timed_out = true;

@@ -36,8 +36,8 @@ struct SuiteRun {
   bool out_of_memory = false;      // a test hit the memory limit (std::bad_alloc)
   std::string crash_reason;        // first crash: "killed by SIGSEGV (...) in A.B"
   int crash_signal = 0;
-  double seconds = 0;              // all runs together
-  std::string output;              // console output of the last run (cut)
+  double seconds = 0;  // all runs together
+  std::string output;  // console output of the last run (cut)
 
   int count(TestStatus s) const;
   int total() const { return static_cast<int>(tests.size()); }
@@ -45,13 +45,13 @@ struct SuiteRun {
 };
 
 struct SuiteOptions {
-  Limits limits;                // per suite; wall_seconds is the budget for all re-runs
-  std::filesystem::path cwd;    // working directory for the suite
-  std::filesystem::path work;   // where output/JSON files go (created)
-  std::string tag = "suite";    // file name prefix inside `work`
+  Limits limits;               // per suite; wall_seconds is the budget for all re-runs
+  std::filesystem::path cwd;   // working directory for the suite
+  std::filesystem::path work;  // where output/JSON files go (created)
+  std::string tag = "suite";   // file name prefix inside `work`
   std::vector<std::pair<std::string, std::string>> env;
-  std::string filter;           // gtest positive filter ("" = all)
-  int max_runs = 64;            // crash re-runs
+  std::string filter;  // gtest positive filter ("" = all)
+  int max_runs = 64;   // crash re-runs
 };
 
 // The tests an executable defines (--gtest_list_tests), "Suite.Test" each.

@@ -264,6 +264,18 @@ LoadedModel load_model(const Checkpoint& ckpt, const std::string& path) {
   if (!last || last->dim() != 2)
     throw std::runtime_error("checkpoint " + path + ": model weights do not match the model spec '" + lm.cfg.model + "'");
   lm.num_classes = last->size(0);
+  // Every Linear's weight must have the spec's shape before anything is
+  // built: a damaged or hostile spec must not make us allocate a huge model.
+  for (size_t i = 0, width = static_cast<size_t>(lm.in_features); i <= spec.hidden.size(); ++i) {
+    const int64_t out = i < spec.hidden.size() ? spec.hidden[i] : lm.num_classes;
+    const std::string key = std::to_string(2 * i) + ".weight";
+    const Tensor* w = params.find(key);
+    if (!w || w->shape() != Shape{out, static_cast<int64_t>(width)})
+      throw std::runtime_error("checkpoint " + path + ": model weights do not match the model spec '" + lm.cfg.model +
+                               "': '" + key + "' is " + (w ? shape_str(w->shape()) : std::string("missing")) +
+                               ", the spec needs " + shape_str({out, static_cast<int64_t>(width)}));
+    width = static_cast<size_t>(out);
+  }
   lm.model = build_model(spec, lm.in_features, lm.num_classes, lm.cfg.seed);
   try {
     lm.model->load_state_dict(params);
