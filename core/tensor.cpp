@@ -212,7 +212,10 @@ Tensor Tensor::to(DType target) const {
   if (dtype() == target) return *this;
   Tensor out = empty(shape(), target);
   copy_into(out, *this);
-  if (is_floating(dtype()) && is_floating(target)) {
+  // Recorded only when someone needs its gradient: internal conversions
+  // (16-bit inputs computed in float32) then stay invisible, and anomaly
+  // mode names the op that overflowed, not the conversion after it.
+  if (is_floating(dtype()) && is_floating(target) && requires_grad() && grad_mode_enabled()) {
     const DType from = dtype();
     return record("to", out, {*this}, [from](const Tensor& g) {
       return std::vector<Tensor>{g.to(from)};
