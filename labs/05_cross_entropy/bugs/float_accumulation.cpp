@@ -1,0 +1,70 @@
+// labs/05_cross_entropy/bugs/float_accumulation.cpp — BUG ZOO.
+//
+// The mistake: the forward is shifted correctly but accumulates the sum of
+// exponentials (and the sum of row losses) in float32. Fine for 10 classes;
+// for a 10^6-word vocabulary each float32 addition onto a sum near 10^5
+// rounds away ~1e-3 of its addend, and the loss is off in the 4th or 5th
+// digit. Accumulate in double. (Pitfalls table, last row: do the reduction
+// of the loss in higher precision than the inputs.)
+// Caught by: Stress.HugeVocabulary and Stress.ManyTokens.
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "labs/05_cross_entropy/adapter.h"
+#include "labs/05_cross_entropy/lab.h"
+
+namespace {
+
+// 1 for the rows that count (not padding, not ignore_index), after checking
+// their targets.
+std::vector<char> valid_rows(const std::vector<int64_t>& target, const std::vector<uint8_t>& mask,
+                             int64_t N, int64_t C, int64_t ignore_index) {
+  std::vector<char> valid(static_cast<std::size_t>(N), 0);
+  for (int64_t n = 0; n < N; ++n) {
+    const auto i = static_cast<std::size_t>(n);
+    if ((!mask.empty() && !mask[i]) || target[i] == ignore_index) continue;
+    if (target[i] < 0 || target[i] >= C) {
+      throw std::invalid_argument("cross_entropy: target " + std::to_string(target[i]) +
+                                  " out of range for " + std::to_string(C) + " classes at row " +
+                                  std::to_string(n));
+    }
+    valid[i] = 1;
+  }
+  return valid;
+}
+
+}  // namespace
+
+namespace lab05 {
+
+float cross_entropy_forward(const std::vector<float>& logits, const std::vector<int64_t>& target,
+                            const std::vector<uint8_t>& mask, int64_t N, int64_t C,
+                            int64_t ignore_index) {
+  adapter::check_args("cross_entropy_forward", logits, target, mask, N, C);
+  const std::vector<char> valid = valid_rows(target, mask, N, C, ignore_index);
+  float total = 0.0f, V = 0.0f;  // BUG: float accumulators
+  for (int64_t n = 0; n < N; ++n) {
+    if (!valid[static_cast<std::size_t>(n)]) continue;
+    const float* row = &logits[static_cast<std::size_t>(n * C)];
+    const float m = *std::max_element(row, row + C);
+    float s = 0.0f;  // BUG: float accumulator
+    for (int64_t c = 0; c < C; ++c) s += std::exp(row[c] - m);
+    total += m + std::log(s) - row[target[static_cast<std::size_t>(n)]];
+    V += 1.0f;
+  }
+  return V > 0 ? total / V : 0.0f;
+}
+
+// ---- correct: forwarded to the reference adapter ----
+
+std::vector<float> cross_entropy_backward(const std::vector<float>& logits,
+                                          const std::vector<int64_t>& target,
+                                          const std::vector<uint8_t>& mask, int64_t N, int64_t C,
+                                          int64_t ignore_index, float grad_loss) {
+  return adapter::cross_entropy_backward(logits, target, mask, N, C, ignore_index, grad_loss);
+}
+
+}  // namespace lab05
