@@ -248,8 +248,8 @@ Tensor& Tensor::copy_(const Tensor& src) {
 bool Tensor::requires_grad() const { return checked().requires_grad; }
 
 Tensor& Tensor::requires_grad_(bool on) {
-  TensorImpl& t = *impl_;
   checked();
+  TensorImpl& t = *impl_;
   if (on && !is_floating(t.dtype))
     fail("requires_grad_: only floating tensors can require gradients, got ",
          dtype_name(t.dtype));
@@ -288,7 +288,10 @@ void Tensor::set_grad(const Tensor& g) const {
   impl_->grad = g.impl();
 }
 
-void Tensor::zero_grad() const { impl_->grad.reset(); }
+void Tensor::zero_grad() const {
+  checked();
+  impl_->grad.reset();
+}
 
 Tensor Tensor::detach() const {
   const TensorImpl& t = checked();
