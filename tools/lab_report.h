@@ -16,23 +16,32 @@ namespace gradlab::labtools {
 // A failed RapidCheck property, as RC_GTEST_PROP reports it:
 //   Falsifiable after 34 tests and 8 shrinks
 //
-//   std::tuple<std::vector<int>, int>:      <- counterexample (type, value)
-//   ([0], 710)
+//   std::vector<double>:                    <- counterexample: one (type, value)
+//   [0]                                        per generated value (`*gen`) or
+//                                              one tuple of the property's arguments
+//   double:
+//   0.5
 //
-//   tests/test_logsoftmax.cpp:10:           <- location and check
-//   RC_ASSERT(std::abs(a[i] - b[i]) < 1e-9)
+//   tests/test_optim.cpp:312:               <- location and check
+//   RC_ASSERT(std::abs(got - want) < 1e-9)
 //
 //   Expands to:                             <- what the values were
-//   inf < 1e-09
-// or, instead of the check, "Exception thrown with message:\n<what>".
+//   0.3 < 1e-09
+//
+//   Log:                                    <- RC_LOG() output, if any
+//   p0 = [0], g = [0.001], lr = 0.5
+// Instead of "Expands to:" an RC_FAIL has its message as a paragraph of its
+// own; instead of the check there can be "Exception thrown with message:\n<what>".
 struct PropertyFailure {
   int tests = 0;    // test cases generated, the failing one included
   int shrinks = 0;  // shrinking steps down to the smallest counterexample
   std::vector<std::pair<std::string, std::string>> inputs;  // (type, value)
   std::string location;                                     // "file:line" of the failed check
-  std::string check;      // "RC_ASSERT(...)" or an RC_FAIL message
-  std::string expansion;  // "inf < 1e-09": the values actually compared
-  std::string exception;  // what() of an exception thrown by the property
+  std::string check;                                        // "RC_ASSERT(...)" or "RC_FAIL(...)"
+  std::string expansion;                                    // "inf < 1e-09": the values compared
+  std::string message;           // RC_FAIL's message ("expected ..., got ..."), or other text
+  std::string exception;         // what() of an exception thrown by the property
+  std::vector<std::string> log;  // RC_LOG() lines (properties name their inputs there)
 };
 std::optional<PropertyFailure> parse_property_failure(const std::string& message);
 
@@ -40,9 +49,13 @@ std::optional<PropertyFailure> parse_property_failure(const std::string& message
 // "not implemented yet: lab02::log_softmax".
 std::optional<std::string> not_implemented_name(const std::string& message);
 
-// A failure message as a few readable lines (no leading indent): for a
-// property the smallest input, the check and the values; otherwise gtest's
-// message with its "file:line: Failure" noise reduced to "at file:line".
+// A failure message as a few readable lines (no leading indent).
+// A property: RapidCheck's "Falsifiable after ..." line, the failed check and
+// its values (or RC_FAIL's message, or the exception), the RC_LOG lines (at
+// most max_lines), then the generated inputs. Only the inputs give way to
+// `max_lines` (and long input lines are shortened), so the check is never cut.
+// Otherwise: gtest's message with its "file:line: Failure" noise reduced to
+// "at file:line", cut after `max_lines` lines.
 std::vector<std::string> describe_failure(const std::string& message, std::size_t max_lines = 12);
 
 struct ReportOptions {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/tools/scratch.h"
+#include "tools/lab_common.h"
 #include "tools/lab_report.h"
 
 #ifndef LABTOOLS_HELPER
@@ -71,6 +72,13 @@ TEST(RunSuite, OneOutcomePerTestWithMessages) {
   EXPECT_NE(parsed->check.find("RC_ASSERT(x < 10)"), std::string::npos) << parsed->check;
   EXPECT_EQ(parsed->expansion, "10 < 10");
   EXPECT_EQ(parsed->location.rfind("labtools_helper.cpp:", 0), 0u) << parsed->location;
+  // Reported summary first, then the check, then the shrunk input.
+  const auto lines = lt::describe_failure(prop.message);
+  ASSERT_EQ(lines.size(), 4u) << lt::join(lines, "\n");
+  EXPECT_EQ(lines[0].rfind("Falsifiable after ", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[1].rfind("  check     RC_ASSERT(x < 10)   (labtools_helper.cpp:", 0), 0u);
+  EXPECT_EQ(lines[2], "  got       10 < 10");
+  EXPECT_EQ(lines[3], "  input     (10)   (std::tuple<int>)");
 }
 
 TEST(RunSuite, ACrashCostsOnlyTheCrashingTest) {
