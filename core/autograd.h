@@ -64,8 +64,9 @@ Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, F&& back
   return detail::attach(name, std::move(out), std::move(inputs), std::move(node));
 }
 
-// True when any of the tensors requires grad and grad mode is on: lets an
-// op skip saving values for backward when nobody will call it.
+// True when any of the tensors requires grad and grad mode is on (or
+// anomaly mode is on, so that record() sees every output): lets an op skip
+// saving values for backward when nobody will call it.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
 
 // Global (thread-local) switch, as torch.no_grad().

@@ -45,8 +45,8 @@ struct CrossEntropyOptions {
   Reduction reduction = Reduction::Mean;
   int64_t ignore_index = -100;  // class targets equal to it are skipped
   double label_smoothing = 0.0; // eps, in [0, 1]
-  Tensor weight{};                // (C) class weights; undefined = all 1
-  Tensor mask{};                  // (...) Bool, one per target row; false = padding
+  Tensor weight{};              // (C) class weights; undefined = all 1
+  Tensor mask{};                // (...) Bool, one per target row; false = padding
 };
 
 // logits: (..., C) floating, classes on the LAST dim.

@@ -27,9 +27,9 @@ namespace gradlab {
 Tensor logsumexp(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
 
 struct LogSumExpOptions {
-  std::vector<int64_t> dims;  // empty = all
+  std::vector<int64_t> dims = {};  // empty = all
   bool keepdim = false;
-  Tensor b{};                   // weights, broadcastable with a; undefined = none
+  Tensor b{};                      // weights, broadcastable with a; undefined = none
 };
 
 // log(sum(b * exp(a))) over opts.dims, with a and b broadcast together
