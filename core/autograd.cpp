@@ -19,6 +19,7 @@ namespace gradlab {
 namespace {
 thread_local bool g_grad_enabled = true;
 thread_local bool g_anomaly = false;
+thread_local bool g_in_backward = false;  // ops run by a backward pass are checked by the engine
 
 // Throws if t holds NaN or inf (anomaly mode).
 void check_finite(const Tensor& t, const char* what, const char* op, const std::vector<Tensor>& inputs) {
@@ -44,7 +45,7 @@ AnomalyMode::~AnomalyMode() { g_anomaly = prev_; }
 bool AnomalyMode::enabled() { return g_anomaly; }
 
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
-  if (g_anomaly) return true;  // every op goes through record(), which checks its output
+  if (g_anomaly && !g_in_backward) return true;  // every op goes through record(), which checks its output
   if (!g_grad_enabled) return false;
   for (const Tensor* t : inputs)
     if (t->defined() && t->requires_grad()) return true;
@@ -53,7 +54,7 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
 
 namespace detail {
 bool should_record(const char* name, const Tensor& out, const std::vector<Tensor>& inputs) {
-  if (g_anomaly) check_finite(out, "output", name, inputs);
+  if (g_anomaly && !g_in_backward) check_finite(out, "output", name, inputs);
   if (!g_grad_enabled) return false;
   for (const Tensor& t : inputs)
     if (t.defined() && t.requires_grad()) return true;
@@ -130,6 +131,11 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
     return;
   }
   NoGradGuard no_grad;
+  struct InBackward {  // restores the flag however backward ends
+    bool prev = g_in_backward;
+    InBackward() { g_in_backward = true; }
+    ~InBackward() { g_in_backward = prev; }
+  } in_backward;
 
   // 1. Topological order by iterative DFS (post-order), then reversed.
   // Nodes are marked with a fresh number per traversal (no hash set needed).

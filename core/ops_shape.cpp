@@ -1,6 +1,7 @@
 // core/ops_shape.cpp — views: new shape/strides/offset over the same storage,
 // no copy. Each view's backward maps the gradient back to the input's layout.
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 #include "core/autograd.h"
@@ -33,6 +34,8 @@ Shape infer_shape(const Tensor& x, Shape shape, const char* op) {
     } else if (shape[i] < 0) {
       fail(op, ": negative size ", shape[i], " in shape ", shape_str(shape));
     } else {
+      if (shape[i] != 0 && known > INT64_MAX / shape[i])
+        fail(op, ": shape ", shape_str(shape), " has more elements than int64 can count");
       known *= shape[i];
     }
   }

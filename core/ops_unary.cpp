@@ -123,7 +123,8 @@ Tensor sqrt(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-  Tensor out = apply_unary<true>("relu", x, [](auto v) { return v > 0 ? v : decltype(v)(0); });
+  // NaN stays NaN (as PyTorch): a NaN must never be hidden as a 0.
+  Tensor out = apply_unary<true>("relu", x, [](auto v) { return (v > 0 || v != v) ? v : decltype(v)(0); });
   if (!any_requires_grad({&x})) return out;
   detail::SavedOutput saved(out);
   return record("relu", out, {x}, [saved](const Tensor& g) {
