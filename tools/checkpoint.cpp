@@ -110,8 +110,14 @@ Checkpoint decode_checkpoint(const std::vector<uint8_t>& bytes, const std::strin
     for (const auto& entry : header["tensors"]) {
       const std::string key = entry.at("name").get<std::string>();
       const DType dt = dtype_from_name(entry.at("dtype").get<std::string>(), name, kPrefix);
-      const Shape shape = entry.at("shape").get<Shape>();
-      const uint64_t off = entry.at("offset").get<uint64_t>(), nbytes = entry.at("nbytes").get<uint64_t>();
+      // Integers only: nlohmann's get<int64_t>() of a float such as 1e300 is
+      // undefined behaviour (and of 2.5 silently 2).
+      const nlohmann::json &js = entry.at("shape"), &jo = entry.at("offset"), &jn = entry.at("nbytes");
+      bool integers = js.is_array() && jo.is_number_integer() && jn.is_number_integer();
+      for (const auto& d : js) integers = integers && d.is_number_integer();
+      if (!integers) corrupt(name, "tensor '" + key + "': shape, offset and nbytes must be integers", kPrefix);
+      const Shape shape = js.get<Shape>();
+      const uint64_t off = jo.get<uint64_t>(), nbytes = jn.get<uint64_t>();
       int64_t numel = 0;
       try {
         numel = shape_numel(shape, "checkpoint");

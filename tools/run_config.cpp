@@ -106,11 +106,18 @@ nlohmann::json to_json(const TrainConfig& c) {
 
 TrainConfig config_from_json(const nlohmann::json& j) {
   try {
+    // Integers only: get<int64_t>() of a float such as 3e125 is undefined behaviour.
+    auto integer = [&j](const char* key) -> const nlohmann::json& {
+      const nlohmann::json& v = j.at(key);
+      if (!v.is_number_integer())
+        throw std::runtime_error(std::string("config: '") + key + "' must be an integer, got " + v.dump());
+      return v;
+    };
     TrainConfig c;
     c.dataset = j.at("dataset").get<std::string>();
     c.model = j.at("model").get<std::string>();
-    c.epochs = j.at("epochs").get<int64_t>();
-    c.batch_size = j.at("batch_size").get<int64_t>();
+    c.epochs = integer("epochs").get<int64_t>();
+    c.batch_size = integer("batch_size").get<int64_t>();
     c.optimizer = j.at("optimizer").get<std::string>();
     c.lr = j.at("lr").get<double>();
     c.momentum = j.at("momentum").get<double>();
@@ -118,8 +125,8 @@ TrainConfig config_from_json(const nlohmann::json& j) {
     c.label_smoothing = j.at("label_smoothing").get<double>();
     c.schedule = j.at("schedule").get<std::string>();
     c.val_fraction = j.at("val_fraction").get<double>();
-    c.seed = j.at("seed").get<uint64_t>();
-    c.threads = j.at("threads").get<int64_t>();
+    c.seed = integer("seed").get<uint64_t>();
+    c.threads = integer("threads").get<int64_t>();
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("config: ") + e.what());

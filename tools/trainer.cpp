@@ -70,11 +70,18 @@ nlohmann::json metrics_json(const std::vector<EpochMetrics>& rows) {
   return a;
 }
 
+// An integer field of a checkpoint's metadata. Integers only: nlohmann's
+// get<int64_t>() of a float such as 1e300 is undefined behaviour.
+int64_t meta_int(const nlohmann::json& v) {
+  if (!v.is_number_integer()) throw std::runtime_error("checkpoint metadata: expected an integer, got " + v.dump());
+  return v.get<int64_t>();
+}
+
 std::vector<EpochMetrics> metrics_from_json(const nlohmann::json& a) {
   std::vector<EpochMetrics> rows;
   for (const auto& r : a) {
     EpochMetrics m;
-    m.epoch = r.at(0).get<int64_t>();
+    m.epoch = meta_int(r.at(0));
     m.train_loss = r.at(1).get<double>();
     m.train_acc = r.at(2).get<double>();
     m.val_loss = r.at(3).is_null() ? NAN : r.at(3).get<double>();
@@ -157,11 +164,11 @@ TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::s
   RunState st;
   if (resume) {
     const auto& p = resume->meta.at("progress");
-    st.epoch = p.at("epoch").get<int64_t>();
-    st.batch = p.at("batch").get<int64_t>();
+    st.epoch = meta_int(p.at("epoch"));
+    st.batch = meta_int(p.at("batch"));
     st.loss_sum = p.at("loss_sum").get<double>();
-    st.correct = p.at("correct").get<int64_t>();
-    st.seen = p.at("seen").get<int64_t>();
+    st.correct = meta_int(p.at("correct"));
+    st.seen = meta_int(p.at("seen"));
     st.epoch_seconds = p.at("epoch_seconds").get<double>();
     st.metrics = metrics_from_json(resume->meta.at("metrics"));
   }
@@ -170,7 +177,7 @@ TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::s
   if (resume) {
     model->load_state_dict(with_prefix(resume->tensors, "model."));
     optim::OptimizerState os;
-    os.step = resume->meta.at("optimizer").at("step").get<int64_t>();
+    os.step = meta_int(resume->meta.at("optimizer").at("step"));
     os.lr = resume->meta.at("optimizer").at("lr").get<double>();
     os.tensors = with_prefix(resume->tensors, "optim.");
     opt->load_state(os);

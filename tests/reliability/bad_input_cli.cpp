@@ -88,6 +88,12 @@ void cli_fixtures(const std::string& dir, const std::string& gradlab) {
   for (const auto& [k, t] : c.tensors) bad.tensors.insert(k, k == "model.0.bias" ? ones({5}) : t);
   fs::create_directories(dir + "/mismatch");
   write_bytes(dir + "/mismatch/checkpoint.ckpt", cli::encode_checkpoint(bad));
+
+  // Resume state that is not an integer (a float epoch: found by fuzzing).
+  cli::Checkpoint floaty = c;
+  floaty.meta["progress"]["epoch"] = 1e300;
+  fs::create_directories(dir + "/float_progress");
+  write_bytes(dir + "/float_progress/checkpoint.ckpt", cli::encode_checkpoint(floaty));
 }
 
 std::vector<CliRow> cli_rows() {
@@ -132,6 +138,8 @@ std::vector<CliRow> cli_rows() {
        {"newer.ckpt", "format version 2", "newer"}},
       {"train_resume_tensor_mismatch", {"train", "--resume", "{dir}/mismatch/checkpoint.ckpt"}, 2,
        {"mismatch/checkpoint.ckpt", "0.bias", "(5)", "(8)"}},
+      {"train_resume_float_progress", {"train", "--resume", "{dir}/float_progress/checkpoint.ckpt"}, 2,
+       {"expected an integer", "1e+300"}},
       {"train_resume_other_out", {"train", "--resume", "{dir}/ok/checkpoint.ckpt", "--out", "{out}"}, 2,
        {"--out", "differs"}},
       {"train_out_exists", {"train", "--dataset", "spirals", "--out", "{dir}/ok"}, 2,

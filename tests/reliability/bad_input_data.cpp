@@ -339,6 +339,20 @@ std::vector<BadInput> checkpoint_rows() {
                "a.ckpt");
          },
          {"a.ckpt", "'w'"}),
+      // Found by fuzz_checkpoint: a float in the tensor table was converted
+      // to int64 with undefined behaviour (tests/reliability/fuzz_crashes/).
+      re("ckpt_float_shape_entry", [] {
+           nlohmann::json h = {{"tensors", {tensor_entry("w", {2}, 0, 8)}}};
+           h["tensors"][0]["shape"] = {4.8e19};
+           cli::decode_checkpoint(raw_checkpoint(h, 8), "f.ckpt");
+         },
+         {"f.ckpt", "'w'", "integers"}),
+      re("ckpt_fractional_offset", [] {
+           nlohmann::json h = {{"tensors", {tensor_entry("w", {2}, 0, 8)}}};
+           h["tensors"][0]["offset"] = 0.5;
+           cli::decode_checkpoint(raw_checkpoint(h, 8), "o5.ckpt");
+         },
+         {"o5.ckpt", "'w'", "integers"}),
       re("ckpt_duplicate_tensor_name", [] {
            cli::decode_checkpoint(
                raw_checkpoint({{"tensors", {tensor_entry("w", {1}, 0, 4), tensor_entry("w", {1}, 4, 4)}}}, 8),
@@ -390,6 +404,13 @@ std::vector<BadInput> checkpoint_rows() {
          },
          {"cfg.ckpt", "epochs"}),
       re("config_wrong_type", [] { cli::config_from_json({{"dataset", 3}}); }, {"config"}),
+      // Found by fuzz_specs: "epochs": 3.2e125 was cast to int64 (undefined behaviour).
+      re("config_float_epochs", [] {
+           nlohmann::json j = cli::to_json(cli::TrainConfig{});
+           j["epochs"] = 3.2e125;
+           cli::config_from_json(j);
+         },
+         {"config", "'epochs'", "integer", "3.2e+125"}),
   };
 }
 
