@@ -65,12 +65,25 @@ fi
 if [[ ${#filter[@]} -eq 0 ]]; then
   cmake --build "$BUILD" -j"$JOBS"
 else
-  # Test programs are named like their ctest tests (gradlab_add_test).
-  mapfile -t tests < <(ctest --test-dir "$BUILD" -N "${filter[@]}" -E '^consumer' |
-    sed -n 's/^ *Test *#[0-9]*: *\([^ ]*\).*/\1/p')
-  [[ ${#tests[@]} -gt 0 ]] || { echo "sanitize.sh: no test matches ${filter[*]}" >&2; exit 2; }
-  echo "sanitize.sh: building ${#tests[@]} test program(s): ${tests[*]}"
-  cmake --build "$BUILD" -j"$JOBS" --target "${tests[@]}"
+  # Build only the programs the matching tests run: the first word of each
+  # "Test command:" (several tests may share one program, e.g. the
+  # *_generic_kernels runs). If a test runs something that is not one of our
+  # targets (a script, cmake -P), build everything.
+  mapfile -t progs < <(ctest --test-dir "$BUILD" -N -V "${filter[@]}" -E '^consumer' |
+    sed -n 's/^[0-9]*: Test command: *"\{0,1\}\([^" ]*\).*/\1/p' | xargs -r -n1 basename | sort -u)
+  [[ ${#progs[@]} -gt 0 ]] || { echo "sanitize.sh: no test matches ${filter[*]}" >&2; exit 2; }
+  known=$(ninja -C "$BUILD" -t targets all | sed -n 's/^\([^:/]*\): .*/\1/p')
+  targets=("${progs[@]}")
+  for p in "${progs[@]}"; do
+    grep -qx -- "$p" <<<"$known" || { targets=(); break; }
+  done
+  if [[ ${#targets[@]} -gt 0 ]]; then
+    echo "sanitize.sh: building ${#targets[@]} test program(s): ${targets[*]}"
+    cmake --build "$BUILD" -j"$JOBS" --target "${targets[@]}"
+  else
+    echo "sanitize.sh: a matching test runs a non-target program; building everything"
+    cmake --build "$BUILD" -j"$JOBS"
+  fi
 fi
 
 # Not detect_stack_use_after_return: GCC 12's fake stack frames do not keep
