@@ -1,15 +1,16 @@
 // core/autograd.cpp — the engine: record a node per op, walk them backwards.
 //
-// The whole backward pass is run_backward() below: collect the nodes
-// reachable from the root (iteratively: graphs can be 100,000 ops deep),
-// order them so every node comes after all nodes that consume its output,
-// then walk that order calling each node's backward and accumulating the
+// The whole backward pass is run_backward() below: starting from the root,
+// run nodes in reverse creation order (every node after all nodes that
+// consume its output: a topological order, with no recursion, so graphs can
+// be 100,000 ops deep), calling each node's backward and accumulating the
 // returned gradients into its inputs with `+=`.
 #include "core/autograd.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <sstream>
-#include <atomic>
 
 #include "core/internal.h"
 #include "core/ops.h"
@@ -22,7 +23,7 @@ thread_local bool g_anomaly = false;
 thread_local bool g_in_backward = false;  // ops run by a backward pass are checked by the engine
 
 // Throws if t holds NaN or inf (anomaly mode).
-void check_finite(const Tensor& t, const char* what, const char* op, const std::vector<Tensor>& inputs) {
+void check_finite(const Tensor& t, const char* what, const char* op, std::span<const Tensor> inputs) {
   if (!is_floating(t.dtype())) return;
   for (double v : t.to_vector<double>()) {
     if (std::isfinite(v)) continue;
@@ -35,6 +36,8 @@ void check_finite(const Tensor& t, const char* what, const char* op, const std::
   }
 }
 }  // namespace
+
+Node::~Node() { detail::InputsStash::give(std::move(inputs)); }
 
 bool grad_mode_enabled() { return g_grad_enabled; }
 NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) { g_grad_enabled = false; }
@@ -53,7 +56,7 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
 }
 
 namespace detail {
-bool should_record(const char* name, const Tensor& out, const std::vector<Tensor>& inputs) {
+bool should_record(const char* name, const Tensor& out, std::span<const Tensor> inputs) {
   if (g_anomaly && !g_in_backward) check_finite(out, "output", name, inputs);
   if (!g_grad_enabled) return false;
   for (const Tensor& t : inputs)
@@ -62,6 +65,10 @@ bool should_record(const char* name, const Tensor& out, const std::vector<Tensor
 }
 
 Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::shared_ptr<Node> node) {
+  // One counter for all threads: a node made from another thread's tensor
+  // still gets a larger number than that tensor's node.
+  static std::atomic<uint64_t> created{0};
+  node->seq = created.fetch_add(1, std::memory_order_relaxed) + 1;
   node->name = name;
   node->inputs = std::move(inputs);
   node->out_dtype = out.dtype();
@@ -137,39 +144,35 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
     ~InBackward() { g_in_backward = prev; }
   } in_backward;
 
-  // 1. Topological order by iterative DFS (post-order), then reversed.
-  // Nodes are marked with a fresh number per traversal (no hash set needed).
+  // Nodes run in decreasing creation number (Node::seq), which is a
+  // topological order: an op's node is always created after the nodes of
+  // its inputs, so every consumer of a tensor runs before its producer. A
+  // max-heap of the nodes that have received a gradient gives that order
+  // without first walking the whole graph (no separate sort pass over cold
+  // memory: each node is touched once, when it runs). On a chain the heap
+  // holds one or two nodes.
   static std::atomic<uint64_t> traversal{0};
   const uint64_t mark = ++traversal;
-  std::vector<Node*> order;
-  std::vector<std::pair<Node*, size_t>> stack{{root_node.get(), 0}};
+  auto runs_before = [](const Node* a, const Node* b) { return a->seq < b->seq; };
+  std::vector<Node*> ready{root_node.get()};
   root_node->visit = mark;
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
+  root_node->pending = grad_output.to(root_node->out_dtype);
+  struct DropPending {  // if an error stops the walk, no gradient is left behind in a node
+    std::vector<Node*>& nodes;
+    ~DropPending() {
+      for (Node* n : nodes) n->pending = Tensor();
+    }
+  } drop_pending{ready};
+  while (!ready.empty()) {
+    std::pop_heap(ready.begin(), ready.end(), runs_before);
+    Node* node = ready.back();
+    ready.pop_back();
+    Tensor g = std::move(node->pending);
+    node->pending = Tensor();
     if (node->freed)
       throw std::runtime_error(std::string("backward: the graph through '") + node->name +
                                "' was already freed by an earlier backward(); pass "
                                "retain_graph=true to the first call to backward twice");
-    if (next < node->inputs.size()) {
-      const Tensor& in = node->inputs[next++];
-      Node* child = in.defined() ? in.impl()->grad_fn.get() : nullptr;
-      if (child && child->visit != mark) {
-        child->visit = mark;
-        stack.push_back({child, 0});
-      }
-    } else {
-      order.push_back(node);
-      stack.pop_back();
-    }
-  }
-
-  // 2. Reverse walk: each node sees the sum of its consumers' gradients.
-  root_node->pending = grad_output.to(root_node->out_dtype);
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    Node* node = *it;
-    Tensor g = std::move(node->pending);
-    node->pending = Tensor();
-    if (!g.defined()) continue;  // no path carried gradient here
     std::vector<Tensor> grads = node->backward(g);
     g = Tensor();  // so a gradient nobody else holds can be handed over without a copy
     GRADLAB_CHECK(grads.size() == node->inputs.size(),
@@ -186,6 +189,11 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
       if (gi.dtype() != in.dtype()) gi = gi.to(in.dtype());
       if (Node* child = in.impl()->grad_fn.get()) {
         accumulate(child->pending, gi, /*owned=*/false);
+        if (child->visit != mark) {
+          child->visit = mark;
+          ready.push_back(child);
+          std::push_heap(ready.begin(), ready.end(), runs_before);
+        }
       } else {
         accumulate(in.impl()->grad, gi, /*owned=*/true);
       }
@@ -200,6 +208,8 @@ void run_backward(const Tensor& root, const Tensor& grad_output, bool retain_gra
 // Tearing down a long chain must not recurse once per node (a 100,000-op
 // chain would overflow the stack): nodes are queued and released in a loop.
 TensorImpl::~TensorImpl() {
+  detail::recycle_shape(std::move(shape));
+  detail::recycle_shape(std::move(strides));
   if (!grad_fn) return;
   thread_local bool draining = false;
   thread_local std::vector<std::shared_ptr<Node>> queue;

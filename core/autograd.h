@@ -10,9 +10,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/pool.h"
 #include "core/tensor.h"
 
 namespace gradlab {
@@ -24,7 +26,7 @@ using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>
 
 // One recorded op application.
 struct Node {
-  virtual ~Node() = default;
+  virtual ~Node();
   // The op's backward: grad_output -> one gradient per input.
   virtual std::vector<Tensor> backward(const Tensor& grad_output) = 0;
   // Drops what backward saved (called once the graph is freed).
@@ -33,6 +35,7 @@ struct Node {
   const char* name = "";              // op name, for errors and anomaly mode
   std::vector<Tensor> inputs;         // the op's inputs (autograd identity)
   DType out_dtype = DType::Float32;   // dtype of the output
+  uint64_t seq = 0;                   // creation number: backward runs nodes in decreasing seq
   uint64_t visit = 0;                 // traversal mark, used by run_backward
   Tensor pending;                     // gradient accumulated during backward
   bool freed = false;
@@ -49,7 +52,9 @@ template <class F> struct LambdaNode final : Node {
 
 namespace detail {
 // True (after the anomaly check of `out`) when a node must be recorded.
-bool should_record(const char* name, const Tensor& out, const std::vector<Tensor>& inputs);
+bool should_record(const char* name, const Tensor& out, std::span<const Tensor> inputs);
+// Nodes' input lists reuse the buffers of released nodes (core/pool.h).
+using InputsStash = VectorStash<std::vector<Tensor>>;
 // Attaches `node` as out's grad_fn and returns out.
 Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::shared_ptr<Node> node);
 }  // namespace detail
@@ -60,8 +65,18 @@ Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::sha
 template <class F>
 Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, F&& backward) {
   if (!detail::should_record(name, out, inputs)) return out;
-  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(std::forward<F>(backward));
+  using N = LambdaNode<std::decay_t<F>>;
+  auto node = std::allocate_shared<N>(detail::PoolAllocator<N>(), std::forward<F>(backward));
   return detail::attach(name, std::move(out), std::move(inputs), std::move(node));
+}
+// The same for a braced list of inputs (`record("mul", out, {a, b}, ...)`,
+// what ops write): the list is copied into a recycled buffer, not a new one.
+template <class F>
+Tensor record(const char* name, Tensor out, std::initializer_list<Tensor> inputs, F&& backward) {
+  if (!detail::should_record(name, out, std::span<const Tensor>(inputs.begin(), inputs.size()))) return out;
+  std::vector<Tensor> in = detail::InputsStash::take();
+  in.assign(inputs.begin(), inputs.end());
+  return record(name, std::move(out), std::move(in), std::forward<F>(backward));
 }
 
 // True when any of the tensors requires grad and grad mode is on (or

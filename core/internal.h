@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/pool.h"
 #include "core/tensor.h"
 
 namespace gradlab::detail {
@@ -166,6 +167,15 @@ class SavedOutput {
  private:
   std::weak_ptr<TensorImpl> impl_;
 };
+
+// A new, empty TensorImpl / Storage, from the per-thread block cache
+// (core/pool.h): every op makes one of each.
+inline std::shared_ptr<TensorImpl> make_impl() {
+  return std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>());
+}
+inline std::shared_ptr<Storage> make_storage(std::size_t nbytes) {
+  return std::allocate_shared<Storage>(PoolAllocator<Storage>(), nbytes);
+}
 
 // Strides of x aligned to a broadcast shape `out` (0 where x is broadcast).
 Shape broadcast_strides(const Tensor& x, const Shape& out);

@@ -13,7 +13,8 @@ using detail::fail;
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   const size_t n = std::max(a.size(), b.size());
-  Shape out(n);
+  Shape out = detail::take_shape();
+  out.resize(n);
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
@@ -47,7 +48,7 @@ Tensor binary_kernel(const Tensor& a0, const Tensor& b0, DType cdt, DType odt, c
   O* po = out.data_ptr<O>();
   // Fast paths (most calls): dense same-shape operands, or one scalar.
   const int64_t n = out.numel();
-  auto dense = [&](const Tensor& t) { return t.shape() == shape && t.is_contiguous(); };
+  auto dense = [&](const Tensor& t) { return (&t.shape() == &shape || t.shape() == shape) && t.is_contiguous(); };
   if (dense(a) || a.numel() == 1) {
     const C* p = pa + a.storage_offset();
     const C* q = pb + b.storage_offset();
@@ -96,7 +97,15 @@ template <class F>
 Tensor apply_binary(const char* op, const Tensor& a, const Tensor& b, Kind kind, F f) {
   detail::require_defined(a, op);
   detail::require_defined(b, op);
-  const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
+  // Same shapes (the common case): no broadcast shape to build.
+  const bool same = a.shape() == b.shape();
+  Shape broadcast;
+  if (!same) broadcast = broadcast_shapes(a.shape(), b.shape(), op);
+  const Shape& shape = same ? a.shape() : broadcast;
+  struct Recycle {  // hands the broadcast shape's buffer back (core/pool.h)
+    Shape& s;
+    ~Recycle() { detail::recycle_shape(std::move(s)); }
+  } recycle{broadcast};
   DType res = promote(a.dtype(), b.dtype());
   if (kind == Kind::FloatOnly && !is_floating(res)) res = DType::Float32;
   if (kind == Kind::Arith && res == DType::Bool) res = DType::Int64;

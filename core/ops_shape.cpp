@@ -15,7 +15,7 @@ using detail::fail;
 namespace {
 
 Tensor make_view(const Tensor& x, Shape shape, Shape strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = detail::make_impl();
   impl->storage = x.impl()->storage;
   impl->offset = offset;
   impl->shape = std::move(shape);

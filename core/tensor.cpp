@@ -87,7 +87,8 @@ Storage::~Storage() {
 
 // ---- shapes -------------------------------------------------------------------
 Shape contiguous_strides(const Shape& shape) {
-  Shape st(shape.size());
+  Shape st = detail::take_shape();
+  st.resize(shape.size());
   int64_t acc = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     st[i] = acc;
@@ -295,11 +296,11 @@ void Tensor::zero_grad() const {
 
 Tensor Tensor::detach() const {
   const TensorImpl& t = checked();
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = detail::make_impl();
   impl->storage = t.storage;
   impl->offset = t.offset;
-  impl->shape = t.shape;
-  impl->strides = t.strides;
+  impl->shape = detail::copy_shape(t.shape);
+  impl->strides = detail::copy_shape(t.strides);
   impl->dtype = t.dtype;
   return Tensor(std::move(impl));
 }
@@ -326,9 +327,9 @@ Tensor empty(const Shape& shape, DType dtype) {
   if (static_cast<uint64_t>(n) > (uint64_t{1} << 40) / itemsize(dtype))
     fail("empty: shape ", shape_str(shape), " needs ", n, " elements of ", dtype_name(dtype),
          ", more than gradlab allocates (1 TiB)");
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<std::size_t>(n) * itemsize(dtype));
-  impl->shape = shape;
+  auto impl = detail::make_impl();
+  impl->storage = detail::make_storage(static_cast<std::size_t>(n) * itemsize(dtype));
+  impl->shape = detail::copy_shape(shape);
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
   return Tensor(std::move(impl));
