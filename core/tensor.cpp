@@ -111,14 +111,8 @@ int64_t shape_numel(const Shape& shape, const char* op) {
 }
 
 // ---- Tensor ---------------------------------------------------------------------
-const TensorImpl& Tensor::checked() const {
-  if (!impl_) throw std::invalid_argument("tensor: operation on an undefined Tensor");
-  return *impl_;
-}
+void Tensor::throw_undefined() { throw std::invalid_argument("tensor: operation on an undefined Tensor"); }
 
-const Shape& Tensor::shape() const { return checked().shape; }
-const Shape& Tensor::strides() const { return checked().strides; }
-int64_t Tensor::dim() const { return static_cast<int64_t>(checked().shape.size()); }
 int64_t Tensor::size(int64_t d) const {
   if (dim() == 0) fail("size: dim ", d, " out of range for a tensor of rank 0 (it has no dims)");
   return checked().shape[static_cast<size_t>(wrap_dim(d, dim(), "size"))];
@@ -128,8 +122,6 @@ int64_t Tensor::numel() const {
   for (int64_t s : checked().shape) n *= s;
   return n;
 }
-DType Tensor::dtype() const { return checked().dtype; }
-int64_t Tensor::storage_offset() const { return checked().offset; }
 
 bool Tensor::is_contiguous() const {
   const TensorImpl& t = checked();
@@ -246,7 +238,6 @@ Tensor& Tensor::copy_(const Tensor& src) {
 }
 
 // ---- autograd members -----------------------------------------------------------
-bool Tensor::requires_grad() const { return checked().requires_grad; }
 
 Tensor& Tensor::requires_grad_(bool on) {
   checked();

@@ -55,14 +55,14 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
   bool defined() const { return impl_ != nullptr; }
-  const Shape& shape() const;
-  const Shape& strides() const;
-  int64_t dim() const;
+  const Shape& shape() const { return checked().shape; }
+  const Shape& strides() const { return checked().strides; }
+  int64_t dim() const { return static_cast<int64_t>(checked().shape.size()); }
   // Size of dimension d; negative d counts from the end.
   int64_t size(int64_t d) const;
   int64_t numel() const;
-  DType dtype() const;
-  int64_t storage_offset() const;
+  DType dtype() const { return checked().dtype; }
+  int64_t storage_offset() const { return checked().offset; }
   bool is_contiguous() const;
 
   // Copy out all elements in row-major order, converting to T
@@ -85,7 +85,7 @@ class Tensor {
   template <class T> const T* data_ptr() const;
 
   // ---- autograd ----
-  bool requires_grad() const;
+  bool requires_grad() const { return checked().requires_grad; }
   // Marks a leaf as needing a gradient. Error on Int64/Bool tensors and on
   // non-leaf tensors (they get requires_grad from their inputs).
   Tensor& requires_grad_(bool on = true);
@@ -122,7 +122,14 @@ class Tensor {
   const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
 
  private:
-  const TensorImpl& checked() const;
+  // The impl, or an std::invalid_argument for an undefined tensor. Inline:
+  // ops call these accessors many times each.
+  const TensorImpl& checked() const {
+    if (!impl_) [[unlikely]]
+      throw_undefined();
+    return *impl_;
+  }
+  [[noreturn]] static void throw_undefined();
   std::shared_ptr<TensorImpl> impl_;
 };
 

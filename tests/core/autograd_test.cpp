@@ -3,6 +3,7 @@
 // AnomalyMode, reduce_to_shape, and the error messages.
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "tests/core/generators.h"
 
@@ -115,6 +116,37 @@ TEST(Autograd, SecondBackwardThroughFreedGraphIsAClearError) {
   EXPECT_THROWS_WITH(m.backward(), std::runtime_error, "'mul'", "already freed");
   // The gradient from the first call is untouched.
   EXPECT_TRUE(tensorIs(x.grad(), {2}, {2, 4}));
+}
+
+TEST(Autograd, AFailedBackwardLeavesNoGradientBehindInWaitingNodes) {
+  // Backward runs nodes newest first. Here q's node (older) is still waiting
+  // when y's freed node stops the walk; its gradient must not linger and be
+  // added to the next backward through q.
+  Tensor x = f64({1, 2}, {2});
+  x.requires_grad_();
+  Tensor q = x * 5.0;
+  Tensor y = x * x;
+  y.sum().backward();
+  Tensor m = (y * 2.0 + q).sum();
+  EXPECT_THROWS_WITH(m.backward(), std::runtime_error, "already freed");
+  x.zero_grad();
+  q.sum().backward();
+  EXPECT_TRUE(tensorIs(x.grad(), {2}, {5, 5}));
+}
+
+TEST(Autograd, GraphBuiltAcrossThreads) {
+  // Nodes made on other threads still run after every node that consumes
+  // their output (creation numbers are global).
+  Tensor x = f64({1, 2, 3}, {3});
+  x.requires_grad_();
+  Tensor a, b;
+  std::thread t1([&] { a = x * x; });  // 2x
+  t1.join();
+  std::thread t2([&] { b = a * 3.0 + x; });  // 6x + 1
+  t2.join();
+  Tensor l = (b * a).sum();  // d/dx (3x^4 + x^3) = 12x^3 + 3x^2
+  l.backward();
+  EXPECT_TRUE(tensorIs(x.grad(), {3}, {15, 108, 351}));
 }
 
 TEST(Autograd, BackwardNeedsAScalarOrAGradOutput) {
