@@ -12,6 +12,9 @@
 #   losses_*_test             the cross-entropy / softmax / logsumexp suites
 #                             (OpenMP row kernels)
 #   datasets_loader_test      DataLoader
+#   core_autograd_test        the block pool (core/pool.cpp): blocks freed on
+#                             other threads and after thread exit; graphs
+#                             built and run across threads
 #
 # OpenMP: GCC's libgomp is not instrumented, so its barriers are invisible to
 # TSan and every parallel loop would be reported as a race. We therefore
@@ -25,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-REGEX='^(reliability_threads_test|losses_.*|datasets_loader_test)$'
+REGEX='^(reliability_threads_test|losses_.*|datasets_loader_test|core_autograd_test)$'
 while [[ $# -gt 0 ]]; do
   case $1 in
     -R) REGEX=$2; shift 2 ;;
