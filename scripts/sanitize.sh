@@ -9,12 +9,16 @@
 # start included).
 #
 #   scripts/sanitize.sh            everything (long: a full second build)
-#   scripts/sanitize.sh --ci       the CI subset (21 programs): the reliability
-#                                  suites (bad-input catalogue incl. the CLI,
-#                                  checkpoint format, SIGKILL crash safety,
-#                                  fuzz-crash replay, AnomalyMode, threads),
-#                                  every dataset reader, the losses (SIMD and
-#                                  OpenMP kernels) and train_test (train/eval)
+#   scripts/sanitize.sh --ci       the CI subset (25 programs): the core suites
+#                                  (tensors, views, every op, autograd), the
+#                                  reliability suites (bad-input catalogue
+#                                  incl. the CLI, checkpoint format, SIGKILL
+#                                  crash safety, fuzz-crash replay,
+#                                  AnomalyMode, threads), every dataset
+#                                  reader, the losses (SIMD and OpenMP
+#                                  kernels) and train_test (train/eval). Not
+#                                  in it: layers, optim, the labs and the
+#                                  lab/grade tools.
 #   scripts/sanitize.sh -L reliability    one ctest label
 #   scripts/sanitize.sh -R '^datasets_'   a ctest name regex
 #
@@ -29,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # The CI subset (see the header). Names are ctest test names.
-CI_REGEX='^(reliability_|datasets_|losses_|train_test$)'
+CI_REGEX='^(core_|reliability_|datasets_|losses_|train_test$)'
 
 filter=()
 while [[ $# -gt 0 ]]; do
