@@ -70,11 +70,16 @@ if [[ ${#filter[@]} -eq 0 ]]; then
   cmake --build "$BUILD" -j"$JOBS"
 else
   # Build only the programs the matching tests run: the first word of each
-  # "Test command:" (several tests may share one program, e.g. the
+  # test's command as configured in the CTestTestfile.cmake files (the
+  # programs need not exist yet; several tests may share one, e.g. the
   # *_generic_kernels runs). If a test runs something that is not one of our
   # targets (a script, cmake -P), build everything.
-  mapfile -t progs < <(ctest --test-dir "$BUILD" -N -V "${filter[@]}" -E '^consumer' |
-    sed -n 's/^[0-9]*: Test command: *"\{0,1\}\([^" ]*\).*/\1/p' | xargs -r -n1 basename | sort -u)
+  mapfile -t names < <(ctest --test-dir "$BUILD" -N "${filter[@]}" -E '^consumer' |
+    sed -n 's/^ *Test *#[0-9]*: *\([^ ]*\).*/\1/p')
+  mapfile -t progs < <(for n in "${names[@]}"; do
+      grep -rhF "add_test([=[$n]=] " "$BUILD" --include=CTestTestfile.cmake |
+        sed -n 's/^add_test(\[=\[[^]]*\]=\] *"\([^"]*\)".*/\1/p'
+    done | xargs -r -n1 basename | sort -u)
   [[ ${#progs[@]} -gt 0 ]] || { echo "sanitize.sh: no test matches ${filter[*]}" >&2; exit 2; }
   known=$(ninja -C "$BUILD" -t targets all | sed -n 's/^\([^:/]*\): .*/\1/p')
   targets=("${progs[@]}")
