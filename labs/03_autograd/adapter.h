@@ -100,6 +100,33 @@ inline void check_root(const Graph& graph, int64_t root) {
   }
 }
 
+// The nodes reachable from root, each after its inputs (the order a
+// recursive walk finishes them in), found with an explicit stack: the
+// builders below then recurse at most one level, however deep the graph
+// (a 10,000-node chain would overflow the stack of a sanitizer build).
+inline std::vector<int64_t> post_order(const Graph& graph, int64_t root) {
+  const auto n = static_cast<int64_t>(graph.size());
+  std::vector<int64_t> order;
+  std::vector<char> seen(graph.size(), 0);
+  std::vector<std::pair<int64_t, std::size_t>> stack{{root, 0}};
+  seen[static_cast<std::size_t>(root)] = 1;
+  while (!stack.empty()) {
+    const int64_t id = stack.back().first;
+    const std::vector<int64_t>& inputs = graph[static_cast<std::size_t>(id)].inputs;
+    if (stack.back().second < inputs.size()) {
+      const int64_t in = inputs[stack.back().second++];
+      if (in >= 0 && in < n && !seen[static_cast<std::size_t>(in)]) {
+        seen[static_cast<std::size_t>(in)] = 1;
+        stack.push_back({in, 0});
+      }
+      continue;
+    }
+    order.push_back(id);
+    stack.pop_back();
+  }
+  return order;
+}
+
 // A tracked copy of x whose backward calls on_grad(g) and passes g through.
 inline gradlab::Tensor probe(const gradlab::Tensor& x,
                              std::function<void(const gradlab::Tensor&)> on_grad) {
@@ -132,6 +159,7 @@ inline std::vector<int64_t> topo_sort(const Graph& graph, int64_t root) {
                            });
     return slot;
   };
+  for (int64_t id : post_order(graph, root)) build(id);
   build(root).backward(gradlab::ones({1}, gradlab::DType::Float64));
   return {called.rbegin(), called.rend()};
 }
@@ -185,6 +213,7 @@ inline std::vector<Array> backward(const Graph& graph, const std::vector<Array>&
     });
     return slot;
   };
+  for (int64_t id : post_order(graph, root)) build(id);
   build(root).backward(tensor(seed));
   return grads;
 }

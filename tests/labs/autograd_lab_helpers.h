@@ -376,8 +376,11 @@ inline RandomGraph draw_graph() {
         i == 0 ? 0 : *rc::gen::inRange(0, 6).as("op (0 Input 1 Mul 2 Add 3 Div 4 Exp 5 Log)");
     const int x = i == 0 ? 0 : *rc::gen::inRange(0, i).as("first input");
     const int y = i == 0 ? 0 : *rc::gen::inRange(0, i).as("second input");
-    const Array& vx = vals[static_cast<std::size_t>(x)];
-    const Array& vy = vals[static_cast<std::size_t>(y)];
+    // The first node is always an Input (vals is still empty): the inputs'
+    // values are only looked at for the other ops.
+    const Array none;
+    const Array& vx = i == 0 ? none : vals[static_cast<std::size_t>(x)];
+    const Array& vy = i == 0 ? none : vals[static_cast<std::size_t>(y)];
     auto all = [](const Array& v, auto pred) {
       return std::all_of(v.data.begin(), v.data.end(), pred);
     };
