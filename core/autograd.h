@@ -62,12 +62,21 @@ Tensor attach(const char* name, Tensor out, std::vector<Tensor> inputs, std::sha
 // Attaches a node to `out` if grad mode is on and any input requires grad.
 // Returns `out`. `backward` is a callable grad_output -> std::vector<Tensor>
 // (one gradient per input); it runs with grad mode off.
+namespace detail {
+// The node for `backward` (from the block pool), attached to out. Callers
+// have already asked should_record().
+template <class F>
+Tensor attach_lambda(const char* name, Tensor out, std::vector<Tensor> inputs, F&& backward) {
+  using N = LambdaNode<std::decay_t<F>>;
+  auto node = std::allocate_shared<N>(PoolAllocator<N>(), std::forward<F>(backward));
+  return attach(name, std::move(out), std::move(inputs), std::move(node));
+}
+}  // namespace detail
+
 template <class F>
 Tensor record(const char* name, Tensor out, std::vector<Tensor> inputs, F&& backward) {
   if (!detail::should_record(name, out, inputs)) return out;
-  using N = LambdaNode<std::decay_t<F>>;
-  auto node = std::allocate_shared<N>(detail::PoolAllocator<N>(), std::forward<F>(backward));
-  return detail::attach(name, std::move(out), std::move(inputs), std::move(node));
+  return detail::attach_lambda(name, std::move(out), std::move(inputs), std::forward<F>(backward));
 }
 // The same for a braced list of inputs (`record("mul", out, {a, b}, ...)`,
 // what ops write): the list is copied into a recycled buffer, not a new one.
@@ -76,7 +85,7 @@ Tensor record(const char* name, Tensor out, std::initializer_list<Tensor> inputs
   if (!detail::should_record(name, out, std::span<const Tensor>(inputs.begin(), inputs.size()))) return out;
   std::vector<Tensor> in = detail::InputsStash::take();
   in.assign(inputs.begin(), inputs.end());
-  return record(name, std::move(out), std::move(in), std::forward<F>(backward));
+  return detail::attach_lambda(name, std::move(out), std::move(in), std::forward<F>(backward));
 }
 
 // True when any of the tensors requires grad and grad mode is on (or
