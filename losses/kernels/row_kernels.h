@@ -5,7 +5,7 @@
 // A "row" is n contiguous values along the reduced (last) dimension. Every
 // kernel works on one row; the callers in losses/*.cpp split rows across
 // threads with OpenMP. Float32, Float16 and BFloat16 rows are computed in
-// float32 with explicit SIMD (a vectorised exp; see row_kernels_impl.h);
+// float32 with explicit SIMD (a vectorised exp; see row_kernels_simd.h);
 // Float64 rows use scalar code with std::exp. The SIMD width is picked once,
 // at run time, from the CPU (AVX-512, AVX2+FMA+F16C, or the portable SSE2 /
 // generic build), so one binary runs everywhere and uses what it finds.

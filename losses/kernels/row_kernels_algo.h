@@ -15,11 +15,16 @@
 // why).
 //
 // The forward pass is the "online softmax" idea in blocked form: the row is
-// read in blocks of kBlock values that stay in L1; for each block we take its
-// max (pass 1, from L1), rescale the running sum if the max grew, then add
-// exp(x - shift) (pass 2, from L1). Memory is read once; exp is evaluated
-// once per element (an element-wise online update would need two).
-
+// read in blocks of kBlock values that stay in L1, once. Each block's
+// exp(x - shift) are summed with the shift known so far (the running max),
+// and the block's max is taken in the same loop. If the block raised the max
+// by at most kLag, its sum is kept and the running sum rescaled to the new
+// shift (terms up to e^kLag cannot overflow a float); a larger jump (or an
+// infinite max) sends the block through a second loop with the new shift.
+// The first block takes its max first, so only a row whose max jumps by more
+// than kLag after it (rare: logits are not usually spread by 64 nats between
+// blocks) pays for a second look at that block. exp is evaluated once per
+// element in the common case (an element-wise online update would need two).
 template <class M, class S> struct RowAlgo {
   using T = typename S::T;
   using V = typename M::V;
@@ -46,6 +51,24 @@ template <class M, class S> struct RowAlgo {
   }
 
   // ---- forward statistics ----------------------------------------------------
+  static constexpr double kLag = 64.0;  // 1024 * e^64 is far below FLT_MAX
+
+  // The block's max (NaN ignored; NaN reaches the sum).
+  static double block_max(const T* xb, int64_t full, int64_t rem) {
+    V m = M::splat(-__builtin_inff());
+    for (int64_t i = 0; i < full; i += W) m = M::vmax(S::load(xb + i), m);
+    if (rem) m = M::vmax(load_part(xb + full, rem, S::neg_inf()), m);
+    return M::hmax(m);
+  }
+  // Sum of exp(x - shift) over one block.
+  static double block_sum(const T* xb, int64_t full, int64_t rem, double shift) {
+    const V sh = M::splat(shift);
+    V acc = V{};
+    for (int64_t i = 0; i < full; i += W) acc += M::vexp(S::load(xb + i) - sh);
+    if (rem) acc += M::vexp(load_part(xb + full, rem, S::neg_inf()) - sh);
+    return M::hsum(acc);
+  }
+
   template <bool DOT, bool HAS_U>
   static RowStats stats_impl(const T* x, int64_t n, const U* u) {
     double max = -__builtin_inf(), shift = 0.0, sum = 0.0;
@@ -54,22 +77,16 @@ template <class M, class S> struct RowAlgo {
       const int64_t len = n - b0 < kBlock ? n - b0 : kBlock;
       const int64_t full = len / W * W, rem = len - full;
       const T* xb = x + b0;
-      // pass 1: the block's max (NaN ignored; NaN reaches the sum below)
-      V m = M::splat(-__builtin_inff());
-      for (int64_t i = 0; i < full; i += W) m = M::vmax(S::load(xb + i), m);
-      if (rem) m = M::vmax(load_part(xb + full, rem, S::neg_inf()), m);
-      const double bm = M::hmax(m);
-      if (bm > max) {  // rescale the running sum to the new shift
-        max = bm;
-        const double ns = __builtin_isfinite(max) ? max : 0.0;
-        if (sum != 0.0) sum *= __builtin_exp(shift - ns);
-        shift = ns;
+      if (b0 == 0) {  // the first block sets the shift
+        max = block_max(xb, full, rem);
+        shift = __builtin_isfinite(max) ? max : 0.0;
       }
-      // pass 2: sum of exp(x - shift), and the dot product if asked
+      // one loop: sum of exp(x - shift), the block's max, the dot if asked
       const V sh = M::splat(shift);
-      V acc = V{};
+      V acc = V{}, m = M::splat(-__builtin_inff());
       for (int64_t i = 0; i < full; i += W) {
         const V v = S::load(xb + i);
+        m = M::vmax(v, m);
         acc += M::vexp(v - sh);
         if constexpr (DOT) {
           if constexpr (HAS_U) M::dot_add(dacc, M::load_u(u + b0 + i), v);
@@ -77,14 +94,30 @@ template <class M, class S> struct RowAlgo {
         }
       }
       if (rem) {
-        acc += M::vexp(load_part(xb + full, rem, S::neg_inf()) - sh);
+        const V v = load_part(xb + full, rem, S::neg_inf());
+        m = M::vmax(v, m);
+        acc += M::vexp(v - sh);
         if constexpr (DOT) {
-          const V v = load_part(xb + full, rem, S::zero());
-          if constexpr (HAS_U) M::dot_add(dacc, load_u_part(u + b0 + full, rem), v);
-          else M::dot_add(dacc, v);
+          const V vz = load_part(xb + full, rem, S::zero());
+          if constexpr (HAS_U) M::dot_add(dacc, load_u_part(u + b0 + full, rem), vz);
+          else M::dot_add(dacc, vz);
         }
       }
-      sum += M::hsum(acc);
+      double bsum = M::hsum(acc);
+      const double bm = M::hmax(m);
+      if (bm > max) {  // the max grew: move the running sum to the new shift
+        const double ns = __builtin_isfinite(bm) ? bm : 0.0;
+        // kept only if this block's terms were summed safely: the old shift was
+        // a finite max (shift < bm: the block's largest terms did not
+        // underflow) and no term exceeds e^kLag (bm = +inf fails this too)
+        const bool keep = __builtin_isfinite(max) && bm - shift <= kLag;
+        sum += keep ? bsum : 0.0;
+        if (sum != 0.0) sum *= __builtin_exp(shift - ns);
+        max = bm;
+        shift = ns;
+        bsum = keep ? 0.0 : block_sum(xb, full, rem, shift);
+      }
+      sum += bsum;
     }
     return RowStats{max, shift, sum, DOT ? M::hsum_d(dacc) : 0.0};
   }

@@ -5,16 +5,26 @@
 // defines GRADLAB_KERNEL_ENTRY (the function returning its KernelSet) and
 // GRADLAB_KERNEL_ISA (its name) and includes this file once.
 //
-// The vectorised exp (vexp) is Cephes' expf, as in Eigen's pexp_float:
-//   exp(x) = 2^n * exp(r),  n = round(x / ln 2),  r = x - n ln 2 in [-ln2/2, ln2/2]
+// The vectorised exp (vexp), in both versions:
+//   exp(x) = 2^k * exp(r),  r = x - k ln 2 small,
 // with ln 2 split in two constants (Cody-Waite) so that r is exact to float
-// precision, exp(r) a degree-7 polynomial (1 + r + r^2 * P5(r)), max error
-// about 1 ulp on the whole range. Edge cases are handled without branches:
-// x is clamped to [-110, 89] (NaN passes through the clamps, since every
-// comparison with NaN is false), so exp(-inf) = 0 exactly, exp(+inf) = +inf,
-// results below 2^-126 come out as subnormals, and NaN gives NaN. 2^n is
-// built in two halves (2^(n/2) * 2^(n - n/2)) so both factors are normal
-// floats for every n in [-159, 129]; AVX-512 does the same with vscalefps.
+// precision. Edge cases are handled without branches: x is first clamped to
+// [-110, 89] (NaN passes through: maxps/minps keep it), so exp(-inf) = 0
+// exactly, exp(+inf) = +inf, results below 2^-126 come out as subnormals, and
+// NaN gives NaN. Both are within about 1 ulp on the whole range (tested in
+// tests/losses/row_kernels_test.cpp).
+//  - SSE2 / AVX2: Cephes' expf, as in Eigen's pexp_float. k = round(x / ln 2),
+//    r in [-ln2/2, ln2/2], exp(r) a degree-7 polynomial (1 + r + r^2 P5(r)),
+//    and 2^k built in two halves (2^(k/2) * 2^(k - k/2)) so both factors are
+//    normal floats for every k in [-159, 129].
+//  - AVX-512: a table of 2^(j/32), j = 0..31, held in two registers
+//    (vpermt2ps looks an entry up in one instruction). k = n / 32 with
+//    n = round(32 x / ln 2), so r is 16 times smaller (|r| <= ln2/64) and a
+//    degree-3 polynomial suffices: exp(r) = 1 + q, q = r + r^2/2 + r^3/6
+//    (truncation error below 6e-10). The result is T[n mod 32] + T * q,
+//    scaled by 2^floor(k) with vscalefps (which floors its exponent and
+//    handles overflow and underflow). 12 instructions instead of 15: the exp
+//    is most of the work in every loss kernel.
 #include <cstdint>
 
 #include "losses/kernels/row_kernels.h"
@@ -51,6 +61,18 @@ struct DAcc {
 
 #define GL_INLINE inline __attribute__((always_inline))
 
+#if defined(__AVX512F__)
+// 2^(j/32), j = 0..31, each correctly rounded to float (generated with
+// Python's decimal module at 60 digits).
+alignas(64) constexpr float kExp2Table[32] = {
+    0x1.000000p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f, 0x1.172b84p+0f, 0x1.1d4874p+0f,
+    0x1.2387a6p+0f, 0x1.29e9e0p+0f, 0x1.306fe0p+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
+    0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f, 0x1.6247ecp+0f, 0x1.6a09e6p+0f, 0x1.71f75ep+0f,
+    0x1.7a1148p+0f, 0x1.82589ap+0f, 0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f,
+    0x1.ae89fap+0f, 0x1.b7f770p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f, 0x1.d5818ep+0f, 0x1.dfc974p+0f,
+    0x1.ea4afap+0f, 0x1.f50766p+0f};
+#endif
+
 struct MathF32 {
   using V = vf;
   using D = DAcc;
@@ -68,13 +90,39 @@ struct MathF32 {
     return x > m ? x : m;
 #endif
   }
-  static GL_INLINE vf vexp(vf x) {
-    const vf lo = splat(-110.0), hi = splat(89.0);
+  // min(max(x, lo), hi), NaN kept: maxps/minps return their second operand
+  // when either is NaN (one instruction each, where the portable `x < lo ?
+  // lo : x` compiles to a compare and a blend).
+  static GL_INLINE vf clamp(vf x, vf lo, vf hi) {
+#if defined(__AVX512F__)
+    return _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+#elif defined(__AVX__)
+    return _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+#elif defined(__SSE2__)
+    return _mm_min_ps(hi, _mm_max_ps(lo, x));
+#else
     x = x < lo ? lo : x;  // NaN stays NaN: the comparisons are false
-    x = x > hi ? hi : x;
-    // n = round(x * log2(e)), by the 1.5 * 2^23 trick (|x * log2(e)| < 2^22 here)
+    return x > hi ? hi : x;
+#endif
+  }
+  static GL_INLINE vf vexp(vf x) {
+    x = clamp(x, splat(-110.0), splat(89.0));
+    // round to an integer by the 1.5 * 2^23 trick (the value is < 2^22 here)
     const vf magic = splat(12582912.0);
-    vf fx = x * splat(1.44269504088896341) + magic;
+#if defined(__AVX512F__)
+    // t holds n = round(32 x / ln 2) in its low mantissa bits; k = n / 32 exactly
+    const vf t = x * splat(46.16624130844683) + magic;
+    const vf k = t * splat(1.0 / 32) - magic * splat(1.0 / 32);
+    // r = x - k ln2, with ln2 = 0.693359375 - 2.12194440e-4 (k * first part exact)
+    vf r = x - k * splat(0.693359375);
+    r = r - k * splat(-2.12194440e-4);
+    const vf q = ((r * splat(1.0 / 6) + splat(0.5)) * r + splat(1.0)) * r;
+    // 2^(j/32) for j = n mod 32: vpermt2ps uses the low 5 bits of t as the index
+    const vf tj = _mm512_permutex2var_ps(load_u(kExp2Table), _mm512_castps_si512(t),
+                                         load_u(kExp2Table + 16));
+    return _mm512_scalef_ps(tj * q + tj, k);  // * 2^floor(k), IEEE overflow/underflow/NaN
+#else
+    vf fx = x * splat(1.44269504088896341) + magic;  // n = round(x * log2(e))
     fx = fx - magic;
     // r = x - n ln2, with ln2 = 0.693359375 - 2.12194440e-4 (first part exact)
     vf r = x - fx * splat(0.693359375);
@@ -87,9 +135,6 @@ struct MathF32 {
     p = p * r + splat(1.6666665459e-1);
     p = p * r + splat(5.0000001201e-1);
     p = p * r2 + r + splat(1.0);
-#if defined(__AVX512F__)
-    return _mm512_scalef_ps(p, fx);  // p * 2^fx, with IEEE overflow/underflow/NaN
-#else
     fx = fx == fx ? fx : vf{};  // NaN lanes: any n works (p is NaN)
     const vi n = __builtin_convertvector(fx, vi);
     const vi n1 = n >> 1, n2 = n - n1;

@@ -155,4 +155,54 @@ TEST(RowKernels, EveryIsaAgreesWithFloat64) {
   }
 }
 
+// The forward reads each block once, summing with the max known so far; a
+// block that raises the max by more than 64 nats (or to infinity, or after
+// blocks that were all -inf) is summed again with the new shift. Rows built
+// to take each of those paths agree with the float64 kernels.
+TEST(RowKernels, ForwardStatsWhenTheMaxJumpsBetweenBlocks) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::nanf("");
+  const int64_t n = 3000;  // three blocks of 1024 (the last one partial)
+  struct Case {
+    const char* name;
+    float block1, block2;  // added to blocks 1 and 2 (block 0 holds small values)
+  };
+  for (const Case c : {Case{"small rise", 10.0f, 60.0f}, Case{"rise just over 64", 0.0f, 70.0f},
+                       Case{"rise of 1000", 1000.0f, 0.0f}, Case{"fall", -500.0f, -1e4f},
+                       Case{"first block all -inf", 0.0f, 0.0f},
+                       Case{"first block all -inf, then about -1000", -1000.0f, -1000.0f},
+                       Case{"+inf later", 0.0f, inf},
+                       Case{"NaN later", 0.0f, nan}}) {
+    std::vector<float> x(n);
+    std::vector<double> xd(n);
+    gradlab::Generator gen(11);
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t block = i / 1024;
+      float v = static_cast<float>(gen.normal());
+      if (block == 0 && std::string(c.name).rfind("first block all -inf", 0) == 0) v = -inf;
+      if (block == 1) v += c.block1;
+      const bool special = std::isnan(c.block2) || std::isinf(c.block2);
+      if (block == 2) v = special ? (i == 2500 ? c.block2 : v) : v + c.block2;
+      x[i] = v, xd[i] = v;
+    }
+    // the reference: two plain passes in double (the kernels share one algorithm)
+    double max = -HUGE_VAL, sum = 0.0;
+    for (double v : xd) max = v > max ? v : max;
+    const double shift = std::isfinite(max) ? max : 0.0;
+    for (double v : xd) sum += std::exp(v - shift);
+    const double lse_ref = shift + std::log(sum);
+    for (const KernelSet* k : available()) {
+      SCOPED_TRACE(std::string(k->isa) + ": " + c.name);
+      const RowStats st = k->f32.stats(x.data(), n, nullptr, true);
+      EXPECT_EQ(st.max, max);
+      EXPECT_EQ(st.shift, shift);
+      const double lse = st.shift + std::log(st.sum);
+      if (std::isnan(lse_ref) || std::isinf(lse_ref)) {
+        EXPECT_TRUE(std::isnan(lse_ref) ? std::isnan(lse) : lse == lse_ref) << lse;
+      } else {
+        EXPECT_NEAR(lse, lse_ref, 2e-6 * std::fabs(lse_ref) + 1e-6);
+      }
+    }
+  }
+}
+
 }  // namespace
