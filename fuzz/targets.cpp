@@ -17,9 +17,9 @@
 #include "datasets/gzip.h"
 #include "datasets/idx.h"
 #include "datasets/npy.h"
-#include "tools/checkpoint.h"
-#include "tools/run_config.h"
-#include "tools/trainer.h"
+#include "tools/train/checkpoint.h"
+#include "tools/train/run_config.h"
+#include "tools/train/trainer.h"
 
 namespace gradlab::fuzz {
 

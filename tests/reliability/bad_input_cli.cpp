@@ -8,7 +8,7 @@
 
 #include "tests/reliability/bad_input.h"
 #include "tests/reliability/rely_util.h"
-#include "tools/checkpoint.h"
+#include "tools/train/checkpoint.h"
 
 namespace gradlab::rely {
 

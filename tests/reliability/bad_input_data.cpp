@@ -1,7 +1,7 @@
 // tests/reliability/bad_input_data.cpp — catalogue rows for datasets/ (files
 // missing, unreadable, truncated or corrupt, in every format), for the
-// checkpoint reader (tools/checkpoint.h, tools/trainer.h) and for the CLI's
-// spec strings (tools/run_config.h).
+// checkpoint reader (tools/train/checkpoint.h, tools/train/trainer.h) and for the CLI's
+// spec strings (tools/train/run_config.h).
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -19,9 +19,9 @@
 #include "layers/linear.h"
 #include "tests/reliability/bad_input.h"
 #include "tests/reliability/rely_util.h"
-#include "tools/checkpoint.h"
-#include "tools/run_config.h"
-#include "tools/trainer.h"
+#include "tools/train/checkpoint.h"
+#include "tools/train/run_config.h"
+#include "tools/train/trainer.h"
 
 namespace gradlab::rely {
 
@@ -104,7 +104,7 @@ void reseal(Bytes& b) {
 }
 
 // A checkpoint file written by hand from its documented layout
-// (tools/checkpoint.h): magic, version, header length, JSON, data, CRC-32.
+// (tools/train/checkpoint.h): magic, version, header length, JSON, data, CRC-32.
 Bytes raw_checkpoint(const nlohmann::json& header, size_t data_bytes) {
   const std::string h = header.dump();
   std::string f = "GLCKPT\r\n";

@@ -1,5 +1,5 @@
 // tests/reliability/checkpoint_format_test.cpp — the checkpoint file format
-// (tools/checkpoint.h) as a promise: the documented byte layout and version,
+// (tools/train/checkpoint.h) as a promise: the documented byte layout and version,
 // exact round trips for every dtype, every truncation and every single-bit
 // flip rejected with an error naming the file, newer or unknown versions
 // refused (before the checksum is even looked at), atomic saves, and loads
@@ -15,9 +15,9 @@
 #include "layers/linear.h"
 #include "optim/adam.h"
 #include "tests/reliability/rely_util.h"
-#include "tools/checkpoint.h"
-#include "tools/run_config.h"
-#include "tools/trainer.h"
+#include "tools/train/checkpoint.h"
+#include "tools/train/run_config.h"
+#include "tools/train/trainer.h"
 
 namespace gradlab::rely {
 namespace {

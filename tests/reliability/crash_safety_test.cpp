@@ -21,7 +21,7 @@
 
 #include "core/ops.h"
 #include "tests/reliability/rely_util.h"
-#include "tools/checkpoint.h"
+#include "tools/train/checkpoint.h"
 
 namespace gradlab::rely {
 namespace {
