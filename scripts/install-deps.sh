@@ -9,11 +9,13 @@
 #                                        never needed by a test)
 #   scripts/install-deps.sh --fuzz       + clang-14 and its sanitizer/fuzzer
 #                                        runtimes (fuzz and sanitize scripts)
+#   scripts/install-deps.sh --dist       + Open MPI (dist/, `gradlab train
+#                                        --distributed`, the two-process tests)
 #   scripts/install-deps.sh --check      only report what is missing; exit 1
 #                                        if anything is, install nothing
 #
-# Environment: GRADLAB_WITH_REFERENCE=1 and GRADLAB_WITH_FUZZ=1 are the same
-# as --reference and --fuzz.
+# Environment: GRADLAB_WITH_REFERENCE=1, GRADLAB_WITH_FUZZ=1 and
+# GRADLAB_WITH_DIST=1 are the same as --reference, --fuzz and --dist.
 #
 # Runs apt-get as root, or through sudo. Without either it prints the exact
 # apt-get command to run and exits with status 1.
@@ -23,7 +25,9 @@ set -euo pipefail
 # dataset-fashion-mnist: the real data for `make train`
 # (/usr/share/datasets/fashion-mnist). gnuplot-nox: optional, makes the
 # trainer's SVG plots (it falls back to its own SVG writer without it); small
-# enough that we install it by default.
+# enough that we install it by default. bubblewrap: the grader's sandbox.
+# wamerican: /usr/share/dict/words, the default word list of `--dataset words`.
+# clang-format: the format check CI runs.
 BASE_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libopenblas-dev
@@ -32,9 +36,11 @@ BASE_PACKAGES=(
   libbenchmark-dev
   dataset-fashion-mnist
   gnuplot-nox
+  bubblewrap wamerican clang-format
 )
 REFERENCE_PACKAGES=(python3-torch python3-scipy python3-numpy)
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+DIST_PACKAGES=(openmpi-bin libopenmpi-dev)
 
 usage() {
   # The header comment above, without the '# '.
@@ -43,11 +49,13 @@ usage() {
 
 want_reference=${GRADLAB_WITH_REFERENCE:-0}
 want_fuzz=${GRADLAB_WITH_FUZZ:-0}
+want_dist=${GRADLAB_WITH_DIST:-0}
 check_only=0
 for arg in "$@"; do
   case "$arg" in
     --reference) want_reference=1 ;;
     --fuzz) want_fuzz=1 ;;
+    --dist) want_dist=1 ;;
     --check) check_only=1 ;;
     -h | --help)
       usage
@@ -63,6 +71,7 @@ done
 packages=("${BASE_PACKAGES[@]}")
 if [[ "$want_reference" != 0 ]]; then packages+=("${REFERENCE_PACKAGES[@]}"); fi
 if [[ "$want_fuzz" != 0 ]]; then packages+=("${FUZZ_PACKAGES[@]}"); fi
+if [[ "$want_dist" != 0 ]]; then packages+=("${DIST_PACKAGES[@]}"); fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: dpkg-query not found: this is not a Debian system." >&2
