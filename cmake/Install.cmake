@@ -3,6 +3,7 @@
 # Installs (component gradlab_development):
 #   include/gradlab/gradlab.h              the umbrella header
 #   include/gradlab/<folder>/*.h           core, losses, layers, optim, datasets
+#                                          (never <folder>/detail/: private)
 #   lib/libgradlab_<folder>.a (or .so)     one library per folder
 #   lib/cmake/gradlab/                     gradlabConfig.cmake, version, targets
 # so that a consumer needs only
@@ -38,7 +39,8 @@ foreach(dir IN LISTS _gradlab_folders)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/gradlab/${dir}"
     COMPONENT ${_gradlab_component}
-    FILES_MATCHING PATTERN "*.h")
+    FILES_MATCHING PATTERN "*.h"
+    PATTERN "detail" EXCLUDE)
 endforeach()
 
 # ---- libraries and the exported targets ----------------------------------------
@@ -70,7 +72,8 @@ set(_gradlab_known_deps
   "spdlog::|spdlog CONFIG"
   "fmt::|fmt CONFIG"
   "nlohmann_json::|nlohmann_json 3 CONFIG"
-  "CLI11::|CLI11 CONFIG")
+  "CLI11::|CLI11 CONFIG"
+  "DNNL::|dnnl 2.6 CONFIG")
 set(_gradlab_links "")
 foreach(tgt IN LISTS _gradlab_export_targets)
   get_target_property(_type ${tgt} TYPE)

@@ -121,7 +121,9 @@ Tensor contiguous(const Tensor& x);
 // ---- linear algebra (core/ops_linalg.cpp) ------------------------------------
 // a: (..., n, k), b: (..., k, m) -> (..., n, m), batch dims broadcast.
 // 1-D operands follow NumPy (vector-matrix, matrix-vector, dot).
-// Float32/Float64 through OpenBLAS GEMM.
+// Float32/Float64 through OpenBLAS GEMM. BFloat16 x BFloat16 -> BFloat16 and
+// Float16 x Float16 -> Float16 accumulate in float32 and round once (bf16:
+// oneDNN on CPUs with AVX512_BF16, else widen + sgemm; core/detail/half_gemm.h).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 // ---- indexing and assembly (core/ops_index.cpp) ------------------------------

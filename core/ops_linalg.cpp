@@ -1,4 +1,7 @@
-// core/ops_linalg.cpp — matmul through OpenBLAS GEMM.
+// core/ops_linalg.cpp — matmul through OpenBLAS GEMM (float32/float64) and
+// the 16-bit back end of core/detail/half_gemm.h (bf16 through oneDNN on
+// AVX512_BF16 CPUs, fp16 and the fallback through widen + sgemm; both
+// accumulate in float32 and round once).
 //
 // a: (..., n, k) @ b: (..., k, m) -> (..., n, m). A 2-D operand whose rows
 // or columns are contiguous (including a transposed view) goes to GEMM as is,
@@ -8,6 +11,7 @@
 #include <cblas.h>
 
 #include "core/autograd.h"
+#include "core/detail/half_gemm.h"
 #include "core/internal.h"
 #include "core/ops.h"
 
@@ -46,6 +50,12 @@ void gemm(const GemmOperand& A, const GemmOperand& B, int64_t n, int64_t m, int6
   } else if constexpr (std::is_same_v<T, double>) {
     cblas_dgemm(CblasRowMajor, A.trans, B.trans, ni, mi, ki, 1.0, pa, static_cast<int>(A.ld), pb,
                 static_cast<int>(B.ld), 0.0, pc, std::max(mi, 1));
+  } else if constexpr (std::is_same_v<T, BFloat16>) {
+    detail::gemm_bf16(A.trans == CblasTrans, B.trans == CblasTrans, n, m, k, pa, A.ld, pb, B.ld,
+                      pc, std::max<int64_t>(m, 1));
+  } else if constexpr (std::is_same_v<T, Half>) {
+    detail::gemm_f16(A.trans == CblasTrans, B.trans == CblasTrans, n, m, k, pa, A.ld, pb, B.ld,
+                     pc, std::max<int64_t>(m, 1));
   } else {  // Int64: plain loops (no BLAS for integers)
     auto at = [&](const T* p, const GemmOperand& o, int64_t i, int64_t j) {
       return o.trans == CblasNoTrans ? p[i * o.ld + j] : p[j * o.ld + i];
@@ -61,11 +71,12 @@ void gemm(const GemmOperand& A, const GemmOperand& B, int64_t n, int64_t m, int6
 
 // Batched, broadcast product of a (..., n, k) and b (..., k, m), both >= 2-D.
 Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
-  DType res = promote(a0.dtype(), b0.dtype());
+  // The product is computed in the promoted dtype itself: the 16-bit floats
+  // have their own GEMM (float32 accumulation inside it).
+  const DType res = promote(a0.dtype(), b0.dtype());
   if (res == DType::Bool) fail("matmul: Bool operands");
-  const DType cdt = detail::compute_dtype(res);
-  Tensor a = a0.dtype() == cdt ? a0.detach() : a0.detach().to(cdt);
-  Tensor b = b0.dtype() == cdt ? b0.detach() : b0.detach().to(cdt);
+  Tensor a = a0.dtype() == res ? a0.detach() : a0.detach().to(res);
+  Tensor b = b0.dtype() == res ? b0.detach() : b0.detach().to(res);
   const int64_t n = a.size(-2), k = a.size(-1), m = b.size(-1);
   if (b.size(-2) != k) fail("matmul: lhs ", shape_str(a0.shape()), " vs rhs ", shape_str(b0.shape()));
   if (std::max({n, m, k}) > INT32_MAX) fail("matmul: dims beyond BLAS's int range");
@@ -85,14 +96,13 @@ Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
     Shape os = abatch;
     os.push_back(n);
     os.push_back(m);
-    Tensor r = reshape(out2, os);
-    return res == cdt ? r : r.to(res);
+    return reshape(out2, os);
   }
   Shape os = batch;
   os.push_back(n);
   os.push_back(m);
-  Tensor out = empty(os, cdt);
-  if (out.numel() == 0) return res == cdt ? out : out.to(res);
+  Tensor out = empty(os, res);
+  if (out.numel() == 0) return out;
   if (k == 0) return zeros(os, res);
   Shape ae = batch, be = batch;
   ae.insert(ae.end(), {n, k});
@@ -102,7 +112,7 @@ Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
   int64_t nb = 1;
   for (int64_t s : batch) nb *= s;
   // Offsets of each batch entry in A and B (strides of the batch dims).
-  detail::dispatch_compute(cdt, [&]<class T>() {
+  detail::dispatch(res, [&]<class T>() {
     if constexpr (std::is_same_v<T, uint8_t>) {
       fail("matmul: Bool operands");
     } else {
@@ -125,7 +135,7 @@ Tensor matmul_nd(const Tensor& a0, const Tensor& b0) {
       }
     }
   });
-  return res == cdt ? out : out.to(res);
+  return out;
 }
 
 }  // namespace

@@ -27,7 +27,10 @@ set -euo pipefail
 # trainer's SVG plots (it falls back to its own SVG writer without it); small
 # enough that we install it by default. bubblewrap: the grader's sandbox.
 # wamerican: /usr/share/dict/words, the default word list of `--dataset words`.
-# clang-format: the format check CI runs.
+# clang-format: the format check CI runs. libdnnl-dev: oneDNN, the bf16 matmul
+# on AVX512_BF16 CPUs (core/detail/half_gemm.h); ocl-icd-opencl-dev only
+# because Debian's oneDNN CMake package looks for OpenCL (gradlab runs oneDNN
+# on the CPU only).
 BASE_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev libopenblas-dev
@@ -37,6 +40,7 @@ BASE_PACKAGES=(
   dataset-fashion-mnist
   gnuplot-nox
   bubblewrap wamerican clang-format
+  libdnnl-dev ocl-icd-opencl-dev
 )
 REFERENCE_PACKAGES=(python3-torch python3-scipy python3-numpy)
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
