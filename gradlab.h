@@ -32,6 +32,7 @@
 #include "optim/adam.h"
 #include "optim/clip_grad.h"
 #include "optim/schedule.h"
+#include "optim/grad_scaler.h"
 #include "losses/reduction.h"
 #include "losses/logsumexp.h"
 #include "losses/softmax.h"
