@@ -32,6 +32,20 @@ DataLoader::DataLoader(Dataset dataset, LoaderOptions opts)
     throw std::invalid_argument("DataLoader: batch_size must be >= 1, got " +
                                 std::to_string(opts_.batch_size));
   }
+  if (opts_.world_size < 1) {
+    throw std::invalid_argument("DataLoader: world_size must be >= 1, got " +
+                                std::to_string(opts_.world_size));
+  }
+  if (opts_.rank < 0 || opts_.rank >= opts_.world_size) {
+    throw std::invalid_argument("DataLoader: rank " + std::to_string(opts_.rank) +
+                                " out of range for world_size " + std::to_string(opts_.world_size));
+  }
+  if (opts_.batch_size % opts_.world_size != 0) {
+    throw std::invalid_argument("DataLoader: batch_size " + std::to_string(opts_.batch_size) +
+                                " (the global batch) is not a multiple of world_size " +
+                                std::to_string(opts_.world_size) +
+                                ": every rank must get the same share of a full batch");
+  }
   validate(dataset_, "DataLoader");
 }
 
@@ -61,10 +75,32 @@ Batch DataLoader::batch(const std::vector<int64_t>& order, int64_t b) const {
     throw std::invalid_argument("DataLoader::batch: batch " + std::to_string(b) +
                                 " out of range for " + std::to_string(num_batches()) + " batches");
   }
+  const auto [first, last] = shard_range(b);
+  const int64_t* idx = order.data() + first;
+  return {gather_rows(dataset_.features, idx, last - first),
+          gather_rows(dataset_.labels, idx, last - first)};
+}
+
+std::pair<int64_t, int64_t> DataLoader::shard_range(int64_t b) const {
+  if (b < 0 || b >= num_batches()) {
+    throw std::invalid_argument("DataLoader::shard_range: batch " + std::to_string(b) +
+                                " out of range for " + std::to_string(num_batches()) + " batches");
+  }
   const int64_t start = b * opts_.batch_size;
-  const int64_t count = std::min(opts_.batch_size, size() - start);
-  const int64_t* idx = order.data() + start;
-  return {gather_rows(dataset_.features, idx, count), gather_rows(dataset_.labels, idx, count)};
+  const auto [first, last] =
+      even_split(std::min(opts_.batch_size, size() - start), opts_.world_size, opts_.rank);
+  return {start + first, start + last};
+}
+
+std::pair<int64_t, int64_t> even_split(int64_t count, int64_t parts, int64_t part) {
+  if (count < 0 || parts < 1 || part < 0 || part >= parts) {
+    throw std::invalid_argument("even_split: part " + std::to_string(part) + " of " +
+                                std::to_string(parts) + " of " + std::to_string(count) +
+                                " items is out of range");
+  }
+  // Slice k starts at k * (count / parts) + min(k, count % parts).
+  const auto begin = [&](int64_t k) { return k * (count / parts) + std::min(k, count % parts); };
+  return {begin(part), begin(part + 1)};
 }
 
 }  // namespace gradlab::data

@@ -12,6 +12,17 @@
 //   DataLoader loader(train, {.batch_size = 128, .shuffle = true, .seed = 1});
 //   for (int64_t epoch = 0; epoch < 10; ++epoch)
 //     for (const Batch& b : loader.epoch(epoch)) step(b.x, b.y);
+//
+// Sharding (data parallelism, dist/data_parallel.h): with world_size W > 1,
+// batch_size is the GLOBAL batch and each rank gets its shard of every batch.
+// Every rank computes the same epoch order (same seed), cuts it into the same
+// global batches, and takes a contiguous slice of each: a full batch gives
+// each rank batch_size / W examples (batch_size must be a multiple of W); the
+// last, smaller batch of c examples gives the first c % W ranks one more than
+// the others (so a rank may get none when c < W). Across ranks the shards of
+// a batch are disjoint and make up exactly that batch, so an epoch shows each
+// example to exactly one rank, once, and W ranks see the same global batches
+// as one process with the same seed. Every rank has the same num_batches().
 #pragma once
 
 #include <cstddef>
@@ -30,6 +41,10 @@ struct LoaderOptions {
   bool shuffle = true;      // false: examples in dataset order every epoch
   bool drop_last = false;   // drop a final batch smaller than batch_size
   uint64_t seed = 0;
+  // Sharding: this process's rank in [0, world_size), and the number of
+  // ranks (>= 1; batch_size must be a multiple of it). See the top of the file.
+  int64_t rank = 0;
+  int64_t world_size = 1;
 };
 
 struct Batch {
@@ -45,7 +60,8 @@ class DataLoader {
 
   const Dataset& dataset() const { return dataset_; }
   const LoaderOptions& options() const { return opts_; }
-  // Examples and batches per epoch (drop_last taken into account).
+  // Examples (of the whole dataset, on every rank) and global batches per
+  // epoch (drop_last taken into account; the same on every rank).
   int64_t size() const { return dataset_.size(); }
   int64_t num_batches() const;
 
@@ -54,8 +70,14 @@ class DataLoader {
   std::vector<int64_t> order(int64_t epoch) const;
 
   // Batch b (0 <= b < num_batches()) of a given order: the examples
-  // order[b * batch_size, min((b + 1) * batch_size, N)).
+  // order[b * batch_size, min((b + 1) * batch_size, N)), or with world_size
+  // > 1 this rank's shard of them, order[shard_range(b)). A shard may be
+  // empty: x then has shape (0, ...).
   Batch batch(const std::vector<int64_t>& order, int64_t b) const;
+
+  // The positions [first, second) in the epoch order of this rank's shard of
+  // global batch b (the whole batch when world_size == 1).
+  std::pair<int64_t, int64_t> shard_range(int64_t b) const;
 
   // One epoch as a range of Batches (computes the order once). The loader
   // must outlive the range.
@@ -107,6 +129,13 @@ class DataLoader {
   Dataset dataset_;
   LoaderOptions opts_;
 };
+
+// Part `part` (0 <= part < parts) of `count` >= 0 items cut into `parts` >= 1
+// contiguous slices whose sizes differ by at most one, the first count % parts
+// one longer: the positions [first, second). How a global batch is split over
+// ranks (DataLoader::shard_range), and an array over ranks (dist/'s
+// all-reduce chunks). std::invalid_argument on arguments out of range.
+std::pair<int64_t, int64_t> even_split(int64_t count, int64_t parts, int64_t part);
 
 // The generator seed used for epoch `epoch` of a loader seeded with `seed`
 // (SplitMix64 mixing: distinct, well-spread streams for nearby epochs/seeds).

@@ -1,7 +1,8 @@
 // tests/datasets/loader_test.cpp — DataLoader (datasets/loader.cpp): every
 // example exactly once per epoch, batch sizes and drop_last, features kept
 // with their labels, the order a pure function of (seed, epoch) so resuming
-// reproduces an uninterrupted run, and argument checks.
+// reproduces an uninterrupted run, sharding over ranks (disjoint shards that
+// make up the single-process batch), and argument checks.
 #include "datasets/loader.h"
 
 #include <gtest/gtest.h>
@@ -151,6 +152,118 @@ TEST(Loader, BadArguments) {
       },
       {"order has 2 entries for 10"});
   expect_throw<std::invalid_argument>([&] { loader.order(-1); }, {"negative epoch"});
+}
+
+// ---- sharding (rank, world_size) ------------------------------------------
+
+// The shards of global batch b on each of `w` ranks, in rank order.
+std::vector<std::vector<int64_t>> shards_of(const std::vector<DataLoader>& ranks,
+                                            const std::vector<int64_t>& order, int64_t b) {
+  std::vector<std::vector<int64_t>> out;
+  for (const DataLoader& r : ranks) out.push_back(r.batch(order, b).y.to_vector<int64_t>());
+  return out;
+}
+
+RC_GTEST_PROP(LoaderShards, RanksSplitEveryGlobalBatchIntoDisjointEvenShards, ()) {
+  const auto n = *rc::gen::inRange<int64_t>(0, 300);
+  const auto w = *rc::gen::inRange<int64_t>(1, 9);
+  const LoaderOptions opts{.batch_size = w * *rc::gen::inRange<int64_t>(1, 12),
+                           .shuffle = *rc::gen::arbitrary<bool>(),
+                           .drop_last = *rc::gen::arbitrary<bool>(),
+                           .seed = *rc::gen::arbitrary<uint64_t>()};
+  const auto epoch = *rc::gen::inRange<int64_t>(0, 1000);
+  const DataLoader single(numbered(n), opts);  // one process, the same global batch
+  std::vector<DataLoader> ranks;
+  for (int64_t r = 0; r < w; ++r) {
+    LoaderOptions o = opts;
+    o.rank = r;
+    o.world_size = w;
+    ranks.emplace_back(numbered(n), o);
+  }
+  const std::vector<int64_t> order = single.order(epoch);
+  std::vector<int64_t> seen;  // by every rank, over the epoch
+  for (const DataLoader& r : ranks) {
+    RC_ASSERT(r.num_batches() == single.num_batches());
+    RC_ASSERT(r.order(epoch) == order);
+  }
+  for (int64_t b = 0; b < single.num_batches(); ++b) {
+    const std::vector<std::vector<int64_t>> shards = shards_of(ranks, order, b);
+    std::vector<int64_t> joined;
+    for (const auto& sh : shards) joined.insert(joined.end(), sh.begin(), sh.end());
+    // Together, in rank order, the shards are exactly the single-process batch.
+    RC_ASSERT(joined == single.batch(order, b).y.to_vector<int64_t>());
+    const auto count = static_cast<int64_t>(joined.size());
+    for (int64_t r = 0; r < w; ++r) {
+      const auto got = static_cast<int64_t>(shards[static_cast<std::size_t>(r)].size());
+      if (count == opts.batch_size) RC_ASSERT(got == opts.batch_size / w);  // a full batch
+      // Uneven last batch: the first count % w ranks get one more.
+      RC_ASSERT(got == count / w + (r < count % w ? 1 : 0));
+      const auto [first, last] = ranks[static_cast<std::size_t>(r)].shard_range(b);
+      RC_ASSERT(last - first == got);
+    }
+    seen.insert(seen.end(), joined.begin(), joined.end());
+  }
+  // Never an example twice in an epoch, on one rank or across ranks; every
+  // example once unless drop_last dropped the last batch.
+  std::sort(seen.begin(), seen.end());
+  RC_ASSERT(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
+  const int64_t full = n / opts.batch_size * opts.batch_size;
+  RC_ASSERT(static_cast<int64_t>(seen.size()) == (opts.drop_last ? full : n));
+}
+
+TEST(LoaderShards, LastBatchSmallerThanTheWorldLeavesSomeRanksEmpty) {
+  // 9 examples, global batch 4 on 4 ranks: batches of 4, 4 and 1.
+  for (int64_t r = 0; r < 4; ++r) {
+    const DataLoader loader(numbered(9),
+                            {.batch_size = 4, .shuffle = false, .rank = r, .world_size = 4});
+    ASSERT_EQ(loader.num_batches(), 3);
+    const std::vector<int64_t> order = loader.order(0);
+    EXPECT_EQ(loader.batch(order, 0).y.to_vector<int64_t>(), std::vector<int64_t>{r});
+    EXPECT_EQ(loader.batch(order, 1).y.to_vector<int64_t>(), std::vector<int64_t>{4 + r});
+    const Batch last = loader.batch(order, 2);
+    EXPECT_EQ(last.x.shape(), (Shape{r == 0 ? 1 : 0, 2, 3}));
+    EXPECT_EQ(last.y.to_vector<int64_t>(),
+              r == 0 ? std::vector<int64_t>{8} : std::vector<int64_t>{});
+  }
+}
+
+TEST(LoaderShards, EpochRangeGivesThisRanksShards) {
+  const DataLoader r1(numbered(10), {.batch_size = 4, .seed = 3, .rank = 1, .world_size = 2});
+  const std::vector<int64_t> order = r1.order(2);
+  std::vector<int64_t> want;  // positions 2,3 of each batch of 4, then 9 (last batch: 8 | 9)
+  for (int64_t pos : {2, 3, 6, 7, 9}) want.push_back(order[static_cast<std::size_t>(pos)]);
+  EXPECT_EQ(run_epoch(r1, 2), want);
+}
+
+TEST(LoaderShards, EvenSplit) {
+  EXPECT_EQ(even_split(10, 4, 0), (std::pair<int64_t, int64_t>{0, 3}));
+  EXPECT_EQ(even_split(10, 4, 1), (std::pair<int64_t, int64_t>{3, 6}));
+  EXPECT_EQ(even_split(10, 4, 2), (std::pair<int64_t, int64_t>{6, 8}));
+  EXPECT_EQ(even_split(10, 4, 3), (std::pair<int64_t, int64_t>{8, 10}));
+  EXPECT_EQ(even_split(2, 5, 4), (std::pair<int64_t, int64_t>{2, 2}));
+  EXPECT_EQ(even_split(0, 1, 0), (std::pair<int64_t, int64_t>{0, 0}));
+  expect_throw<std::invalid_argument>([] { even_split(5, 2, 2); },
+                                      {"even_split: part 2 of 2 of 5 items is out of range"});
+  EXPECT_THROW(even_split(-1, 2, 0), std::invalid_argument);
+  EXPECT_THROW(even_split(5, 0, 0), std::invalid_argument);
+}
+
+TEST(LoaderShards, BadArguments) {
+  expect_throw<std::invalid_argument>(
+      [] { DataLoader(numbered(8), {.batch_size = 4, .world_size = 0}); },
+      {"DataLoader: world_size must be >= 1, got 0"});
+  expect_throw<std::invalid_argument>(
+      [] { DataLoader(numbered(8), {.batch_size = 4, .rank = 2, .world_size = 2}); },
+      {"DataLoader: rank 2 out of range for world_size 2"});
+  expect_throw<std::invalid_argument>(
+      [] { DataLoader(numbered(8), {.batch_size = 4, .rank = -1, .world_size = 2}); },
+      {"rank -1 out of range"});
+  expect_throw<std::invalid_argument>(
+      [] { DataLoader(numbered(8), {.batch_size = 128, .world_size = 3}); },
+      {"batch_size 128", "not a multiple of world_size 3"});
+  const DataLoader loader(numbered(8), {.batch_size = 4, .world_size = 2});
+  expect_throw<std::invalid_argument>([&] { loader.shard_range(2); },
+                                      {"DataLoader::shard_range: batch 2 out of range"});
 }
 
 // Not a timing assertion (machines vary): prints what one epoch of
