@@ -43,8 +43,8 @@ inline std::vector<Bucket> plan_buckets(const std::vector<int64_t>& numels,
   for (auto i = static_cast<int64_t>(numels.size()) - 1; i >= 0; --i) {
     const auto ui = static_cast<std::size_t>(i);
     if (numels[ui] < 0) {
-      throw std::invalid_argument("dist::plan_buckets: parameter " + std::to_string(i) +
-                                  " has " + std::to_string(numels[ui]) + " elements");
+      throw std::invalid_argument("dist::plan_buckets: parameter " + std::to_string(i) + " has " +
+                                  std::to_string(numels[ui]) + " elements");
     }
     const int64_t bytes = numels[ui] * static_cast<int64_t>(itemsize(dtypes[ui]));
     if (buckets.empty() || buckets.back().dtype != dtypes[ui] ||

@@ -87,7 +87,8 @@ void check_reducible(const Tensor& t, ReduceOp reduce, const char* op) {
   }
 }
 
-AllReduce::AllReduce(void* data, int64_t n, DType dtype, ReduceOp reduce, const char* op, State& s)
+AllReduce::AllReduce(void* data, int64_t n, DType dtype, ReduceOp reduce, const char* op, State& s,
+                     std::vector<std::byte>& scratch)
     : data_(static_cast<std::byte*>(data)),
       n_(n),
       dtype_(dtype),
@@ -95,14 +96,16 @@ AllReduce::AllReduce(void* data, int64_t n, DType dtype, ReduceOp reduce, const 
       op_(op),
       tag_(next_tag(s)),
       rank_(s.rank),
-      size_(s.size) {
+      size_(s.size),
+      received_(scratch) {
   if (size_ == 1) {  // x / 1 == x: nothing to do, in either op
     phase_ = Phase::Done;
     return;
   }
   const MPI_Datatype type = mpi_type(dtype_);
   const int64_t mine = chunk_size(rank_);
-  received_.resize(static_cast<std::size_t>(mine * size_) * itemsize(dtype_));
+  const std::size_t need = static_cast<std::size_t>(mine * size_) * itemsize(dtype_);
+  if (received_.size() < need) received_.resize(need);
   for (int p = 0; p < size_; ++p) {
     if (p == rank_) continue;
     msgs_.recv(received_.data() + static_cast<std::size_t>(p * mine) * itemsize(dtype_), mine, type,
@@ -224,7 +227,7 @@ class Broadcast : public Pending {
 void all_reduce_(const Tensor& t, ReduceOp op) {
   detail::check_reducible(t, op, "dist::all_reduce_");
   detail::State& s = detail::checked_state("dist::all_reduce_");
-  detail::AllReduce r(detail::raw(t), t.numel(), t.dtype(), op, "dist::all_reduce_", s);
+  detail::AllReduce r(detail::raw(t), t.numel(), t.dtype(), op, "dist::all_reduce_", s, s.scratch);
   detail::wait_all({&r}, s);
 }
 

@@ -75,6 +75,7 @@ DataParallel::DataParallel(std::shared_ptr<nn::Module> model, DataParallelOption
   buckets_ = plan_buckets(numels, dtypes_, opts_.bucket_bytes);
   // One extra element in bucket 0: the example count of sync_gradients(n).
   buffers_.resize(buckets_.size());
+  scratch_.resize(buckets_.size());
   for (std::size_t k = 0; k < buckets_.size(); ++k) {
     buffers_[k].resize(static_cast<std::size_t>(buckets_[k].elements + (k == 0 ? 1 : 0)) *
                        itemsize(buckets_[k].dtype));
@@ -231,7 +232,7 @@ void DataParallel::sync(int64_t local_examples, bool weighted) {
     const int64_t n = buckets_[k].elements + (k == 0 && weighted ? 1 : 0);
     ops.push_back(std::make_unique<detail::AllReduce>(buffers_[k].data(), n, buckets_[k].dtype,
                                                       weighted ? ReduceOp::Sum : ReduceOp::Mean, op,
-                                                      s));
+                                                      s, scratch_[k]));
     pending.push_back(ops.back().get());
   }
   detail::wait_all(pending, s);

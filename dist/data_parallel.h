@@ -113,6 +113,7 @@ class DataParallel {
   std::vector<DType> dtypes_;
   std::vector<Bucket> buckets_;
   std::vector<std::vector<std::byte>> buffers_;  // one per bucket, reused
+  std::vector<std::vector<std::byte>> scratch_;  // each bucket's receive buffer, reused
   SyncStats last_;
 };
 

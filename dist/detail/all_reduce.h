@@ -33,10 +33,14 @@ void sum_in_rank_order(const std::vector<const void*>& contrib, void* out, int64
 void check_reducible(const Tensor& t, ReduceOp reduce, const char* op);
 
 // all_reduce_ of n elements of `dtype` at `data`, in flight. Posts its first
-// messages on construction; `data` must stay valid until test() is true.
+// messages on construction; `data` and `scratch` (where the other ranks'
+// chunks are received: grown as needed, never shrunk, so that a buffer
+// reused step after step costs no page faults) must stay valid, and scratch
+// unused by anything else, until test() is true.
 class AllReduce : public Pending {
  public:
-  AllReduce(void* data, int64_t n, DType dtype, ReduceOp reduce, const char* op, State& s);
+  AllReduce(void* data, int64_t n, DType dtype, ReduceOp reduce, const char* op, State& s,
+            std::vector<std::byte>& scratch);
   bool test(State& s) override;
   std::vector<int> pending_peers() const override { return msgs_.pending_peers(); }
   const char* op() const override { return op_; }
@@ -53,7 +57,7 @@ class AllReduce : public Pending {
   int tag_;
   int rank_, size_;
   enum class Phase { ReduceScatter, AllGather, Done } phase_ = Phase::ReduceScatter;
-  std::vector<std::byte> received_;  // chunk `rank_` of every rank (own slot unused)
+  std::vector<std::byte>& received_;  // chunk `rank_` of every rank (own slot unused)
   Messages msgs_;
 };
 

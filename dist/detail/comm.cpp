@@ -108,8 +108,10 @@ bool Messages::test(const char* op, State& s) {
   if (remaining_ == 0) return true;
   // MPI_Testsome completes (and nulls) the requests that are done, so that
   // pending_peers() can name exactly the ranks still missing.
-  std::vector<int> indices(reqs_.size());
-  std::vector<MPI_Status> statuses(reqs_.size());
+  indices_.resize(reqs_.size());  // kept between calls: test() runs in a polling loop
+  statuses_.resize(reqs_.size());
+  std::vector<int>& indices = indices_;
+  std::vector<MPI_Status>& statuses = statuses_;
   int outcount = 0;
   const int rc = MPI_Testsome(static_cast<int>(reqs_.size()), reqs_.data(), &outcount,
                               indices.data(), statuses.data());

@@ -30,6 +30,7 @@ struct State {
   double timeout = 300.0;
   uint64_t collectives = 0;  // also the sequence number that makes each tag
   Stats stats;
+  std::vector<std::byte> scratch;  // all_reduce_'s receive buffer, reused
 };
 
 // The one runtime state of this process (no checks).
@@ -70,6 +71,8 @@ class Messages {
   std::vector<int> peers_;
   std::vector<int64_t> expected_;  // elements for receives, -1 for sends
   std::vector<MPI_Datatype> types_;
+  std::vector<int> indices_;  // MPI_Testsome's outputs, reused
+  std::vector<MPI_Status> statuses_;
 };
 
 // One collective in flight: test() advances it and returns true when done.
