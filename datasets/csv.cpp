@@ -16,9 +16,6 @@ namespace gradlab::data {
 
 namespace {
 
-// Class ids above this are refused: a "label" column of years or prices is a
-// mistake, not a million-way classification.
-constexpr int64_t kMaxIntegerLabel = 100000;
 // Longest cell value quoted back in an error message.
 constexpr std::size_t kMaxQuoted = 40;
 
@@ -155,6 +152,10 @@ Dataset parse_csv(std::string_view text, const std::string& name, const CsvOptio
       opts.delimiter == ' ') {
     throw std::invalid_argument("parse_csv: delimiter cannot be a quote, a space or a line end");
   }
+  if (opts.max_classes < 1) {
+    throw std::invalid_argument("parse_csv: CsvOptions::max_classes must be >= 1, got " +
+                                std::to_string(opts.max_classes));
+  }
   Splitter split(text, name, opts.delimiter);
   Record rec;
   if (!split.next(rec)) fail(1, "empty file (expected a header row)");
@@ -210,33 +211,64 @@ Dataset parse_csv(std::string_view text, const std::string& name, const CsvOptio
   const int64_t n = static_cast<int64_t>(label_cells.size());
   if (n == 0) fail(header_line, "no data rows after the header");
 
-  // ---- labels: integer ids, or strings in order of first appearance ----
+  // ---- labels: known names, integer ids, or strings in order of first appearance ----
   Dataset d;
   d.labels = empty({n}, DType::Int64);
   int64_t* y = d.labels.data_ptr<int64_t>();
-  bool integers = true;
-  for (int64_t i = 0; i < n && integers; ++i) integers = parse_class_id(label_cells[i], y[i]);
-  if (integers) {
-    int64_t max_id = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      if (y[i] > kMaxIntegerLabel) {
-        fail(label_lines[i], "column " + quote(opts.label_column) + ": class id " +
-                                 std::to_string(y[i]) + " is larger than " +
-                                 std::to_string(kMaxIntegerLabel) +
-                                 " (is this really a class label?)");
-      }
-      max_id = std::max(max_id, y[i]);
-    }
-    d.num_classes = max_id + 1;
-    for (int64_t k = 0; k < d.num_classes; ++k) d.class_names.push_back(std::to_string(k));
-  } else {
+  const std::string column = "column " + quote(opts.label_column);
+  if (!opts.classes.empty()) {
     std::unordered_map<std::string, int64_t> ids;
+    for (std::size_t k = 0; k < opts.classes.size(); ++k)
+      ids.emplace(opts.classes[k], static_cast<int64_t>(k));
     for (int64_t i = 0; i < n; ++i) {
-      auto [it, inserted] = ids.emplace(label_cells[i], static_cast<int64_t>(ids.size()));
-      if (inserted) d.class_names.push_back(label_cells[i]);
+      const auto it = ids.find(label_cells[i]);
+      if (it == ids.end()) {
+        std::string known;
+        for (std::size_t k = 0; k < opts.classes.size() && k < 10; ++k)
+          known += (k ? ", " : "") + quote(opts.classes[k]);
+        if (opts.classes.size() > 10) known += ", ...";
+        fail(label_lines[i], column + ": unknown class " + quote(label_cells[i]) + " (the " +
+                                 std::to_string(opts.classes.size()) + " known classes: " + known +
+                                 ")");
+      }
       y[i] = it->second;
     }
-    d.num_classes = static_cast<int64_t>(d.class_names.size());
+    d.num_classes = static_cast<int64_t>(opts.classes.size());
+    d.class_names = opts.classes;
+  } else {
+    bool integers = true;
+    for (int64_t i = 0; i < n && integers; ++i) integers = parse_class_id(label_cells[i], y[i]);
+    if (integers) {
+      int64_t max_id = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        // A "label" column of years or prices is a mistake, not a
+        // million-way classification: say so before anything is sized by it.
+        if (y[i] >= opts.max_classes) {
+          fail(label_lines[i], column + ": class id " + std::to_string(y[i]) +
+                                   " is beyond the limit of " + std::to_string(opts.max_classes) +
+                                   " classes (ids 0.." + std::to_string(opts.max_classes - 1) +
+                                   "; is this really a class label?)");
+        }
+        max_id = std::max(max_id, y[i]);
+      }
+      d.num_classes = max_id + 1;
+      for (int64_t k = 0; k < d.num_classes; ++k) d.class_names.push_back(std::to_string(k));
+    } else {
+      std::unordered_map<std::string, int64_t> ids;
+      for (int64_t i = 0; i < n; ++i) {
+        auto [it, inserted] = ids.emplace(label_cells[i], static_cast<int64_t>(ids.size()));
+        if (inserted) {
+          if (static_cast<int64_t>(ids.size()) > opts.max_classes) {
+            fail(label_lines[i], column + ": more than " + std::to_string(opts.max_classes) +
+                                     " distinct labels (the limit; the next is " +
+                                     quote(label_cells[i]) + ")");
+          }
+          d.class_names.push_back(label_cells[i]);
+        }
+        y[i] = it->second;
+      }
+      d.num_classes = static_cast<int64_t>(d.class_names.size());
+    }
   }
 
   d.features = empty({n, nfeat}, DType::Float32);

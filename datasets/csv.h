@@ -4,7 +4,7 @@
 // numeric feature, read as float32. Labels are either all non-negative
 // integers (used as class ids directly; names "0".."max") or, if any cell is
 // not, strings mapped to class ids in order of first appearance (the strings
-// become the class names).
+// become the class names); or, given CsvOptions::classes, looked up by name.
 //
 // Accepted syntax: comma-separated (or opts.delimiter), a header row, LF or
 // CRLF line ends, an optional trailing newline, blank lines skipped, an
@@ -18,6 +18,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "datasets/dataset.h"
 
@@ -26,6 +27,14 @@ namespace gradlab::data {
 struct CsvOptions {
   std::string label_column;  // required: the header name of the label column
   char delimiter = ',';
+  // Most classes accepted: an integer id >= max_classes, or more than
+  // max_classes distinct string labels, is an error naming the line.
+  int64_t max_classes = 100001;
+  // Known classes (a trained model's): when non-empty, every label is looked
+  // up by name in this list (its position is the class id), an unknown label
+  // is an error naming it, and num_classes / class_names are the list's. So
+  // another file of the same classes gets the same ids whatever its row order.
+  std::vector<std::string> classes = {};
 };
 
 // text: the whole CSV file -> Dataset with features (N, F) Float32, labels (N).

@@ -85,7 +85,10 @@ struct IdxContent {
   uint64_t data_offset = 0;
 };
 
-IdxContent read_idx(const std::vector<uint8_t>& bytes, const std::string& name, Kind kind) {
+// header_only: stop after the header (dims and data_offset filled, no data);
+// for sizing a load from a file's first bytes.
+IdxContent read_idx(const std::vector<uint8_t>& bytes, const std::string& name, Kind kind,
+                    bool header_only = false) {
   ByteSource src(bytes, name);
   const std::string where = src.gzipped() ? " (decompressed)" : "";
   auto fail = [&](const std::string& what) {
@@ -158,6 +161,7 @@ IdxContent read_idx(const std::vector<uint8_t>& bytes, const std::string& name, 
 
   // ---- data ----
   out.data_offset = src.position();
+  if (header_only) return out;
   const std::string header_says = "header says " + dims_text + " = " + std::to_string(count) +
                                   " bytes of data from offset " + std::to_string(out.data_offset);
   if (auto left = src.remaining()) {
@@ -221,6 +225,16 @@ Tensor parse_idx_labels(const std::vector<uint8_t>& bytes, const std::string& na
   const int64_t n = out.numel();
   for (int64_t i = 0; i < n; ++i) dst[i] = c.data[i];
   return out;
+}
+
+IdxHeader read_idx_header(const std::string& path, bool images) {
+  // Enough compressed bytes for any real gzip header plus 16 inflated bytes.
+  FileHead head = read_file_head(path, "idx", std::size_t{1} << 20);
+  IdxHeader h;
+  h.file_bytes = head.size;
+  h.gzipped = is_gzip(head.bytes.data(), head.bytes.size());
+  h.dims = read_idx(head.bytes, path, images ? Kind::Images : Kind::Labels, true).dims;
+  return h;
 }
 
 Tensor load_idx_images(const std::string& path, bool scale) {

@@ -39,6 +39,17 @@ Tensor parse_idx_labels(const std::vector<uint8_t>& bytes, const std::string& na
 Tensor load_idx_images(const std::string& path, bool scale = true);
 Tensor load_idx_labels(const std::string& path);
 
+// What an IDX file's header says, read from its first bytes only (inflated
+// when the file is gzipped): dims (N, rows, cols) for images, (N) for labels.
+// For sizing a load before making it; the same header checks (and errors) as
+// the readers, which still check everything else.
+struct IdxHeader {
+  Shape dims;
+  uint64_t file_bytes = 0;  // on disk (compressed for .gz)
+  bool gzipped = false;
+};
+IdxHeader read_idx_header(const std::string& path, bool images);
+
 struct IdxOptions {
   bool scale = true;                     // pixels in [0, 1] (else 0..255), Float32 either way
   int64_t num_classes = 0;               // 0: max label + 1; otherwise every label must be below it

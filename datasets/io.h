@@ -12,9 +12,21 @@
 namespace gradlab::data {
 
 // The bytes of a regular file. Throws std::runtime_error
-// "<who>: cannot open <path>: <reason>" if it is missing, unreadable or a
-// directory.
-std::vector<uint8_t> read_file_bytes(const std::string& path, const char* who);
+// "<who>: cannot open <path>: <reason>" if it is missing, unreadable or not a
+// regular file (a directory, a FIFO, a device such as /dev/zero: refused
+// without blocking or reading), and "<who>: <path> is N bytes, more than the
+// limit of M" when it is larger than max_bytes (checked before reading).
+std::vector<uint8_t> read_file_bytes(const std::string& path, const char* who,
+                                     uint64_t max_bytes = UINT64_MAX);
+
+// The first max_bytes bytes of a regular file (all of it if shorter) and the
+// file's size, for reading a header before deciding to read the rest. Same
+// errors as read_file_bytes.
+struct FileHead {
+  std::vector<uint8_t> bytes;
+  uint64_t size = 0;  // of the whole file
+};
+FileHead read_file_head(const std::string& path, const char* who, std::size_t max_bytes);
 
 // Writes `bytes` to `path` atomically: a temporary file in the same
 // directory, fsync, then rename. On any failure the temporary is removed,

@@ -134,7 +134,9 @@ Tensor Normalizer::apply(const Tensor& x) const {
     throw std::invalid_argument("Normalizer::apply: x must be a floating tensor of rank >= 1");
   }
   const int64_t n = x.shape()[0];
-  const int64_t per_example = n > 0 ? x.numel() / n : 0;
+  // From the shape, not numel / n: an empty batch (0, F) still has F features.
+  const int64_t per_example =
+      shape_numel(Shape(x.shape().begin() + 1, x.shape().end()), "Normalizer::apply");
   const auto f = static_cast<int64_t>(mean.size());
   if (f != 1 && per_example != f) {
     throw std::invalid_argument("Normalizer::apply: x " + shape_str(x.shape()) + " has " +

@@ -51,8 +51,9 @@ struct Normalizer {
   std::vector<float> mean;    // example_numel entries (PerFeature) or 1 (Global)
   std::vector<float> stddev;  // same size; constant features get 1, as scikit-learn
 
-  // x: (N, ...) floating, N * mean.size() elements when per feature
-  // -> a new (N, ...) Float32 tensor. Not differentiable (a data transform).
+  // x: (N, ...) floating, mean.size() elements per example when per feature
+  // (N may be 0) -> a new (N, ...) Float32 tensor. Not differentiable (a
+  // data transform).
   Tensor apply(const Tensor& x) const;
 };
 

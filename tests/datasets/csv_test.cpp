@@ -128,7 +128,27 @@ TEST(Csv, LineNumbersCountLinesInsideQuotedFields) {
 
 TEST(Csv, HugeIntegerLabelIsRefused) {
   expect_throw<std::runtime_error>([] { parse("a,label\n1,0\n2,2020000\n"); },
-                                   {"t.csv:3", "class id 2020000 is larger than"});
+                                   {"t.csv:3", "class id 2020000 is beyond the limit"});
+}
+
+TEST(Csv, TheClassLimitIsAnOptionAndCountsStringLabelsToo) {
+  const CsvOptions opts{.label_column = "label", .max_classes = 3};
+  EXPECT_EQ(parse_csv("a,label\n1,2\n2,0\n", "t.csv", opts).num_classes, 3);
+  expect_throw<std::runtime_error>([&] { parse_csv("a,label\n1,0\n2,3\n", "t.csv", opts); },
+                                   {"t.csv:3", "class id 3 is beyond the limit of 3 classes"});
+  expect_throw<std::runtime_error>(
+      [&] { parse_csv("a,label\n1,x\n2,y\n3,z\n4,x\n5,w\n", "t.csv", opts); },
+      {"t.csv:6", "more than 3 distinct labels", "\"w\""});
+}
+
+TEST(Csv, KnownClassesMapLabelsByNameWhateverTheirOrder) {
+  const CsvOptions opts{.label_column = "label", .classes = {"cat", "dog", "7"}};
+  const Dataset d = parse_csv("a,label\n1,dog\n2,7\n3,cat\n", "t.csv", opts);
+  EXPECT_EQ(d.labels.to_vector<int64_t>(), (std::vector<int64_t>{1, 2, 0}));
+  EXPECT_EQ(d.num_classes, 3);
+  EXPECT_EQ(d.class_names, opts.classes);
+  expect_throw<std::runtime_error>([&] { parse_csv("a,label\n1,dog\n2,zebra\n", "t.csv", opts); },
+                                   {"t.csv:3", "unknown class \"zebra\"", "\"cat\", \"dog\""});
 }
 
 TEST(Csv, LongValuesAreShortenedInMessages) {

@@ -286,6 +286,23 @@ TEST(Idx, LoadsAnMnistDirectoryGzippedOrNot) {
   EXPECT_NO_THROW(validate(a));
 }
 
+TEST(Idx, TheHeaderAloneGivesTheSizesRawOrGzipped) {
+  TempDir dir;
+  std::vector<uint8_t> images = idx_images(30, 28, 28);
+  write_bytes(dir.file("raw"), images);
+  write_bytes(dir.file("gz"), gzip_bytes(images));
+  images.resize(100);  // the header is all that is read: a cut file still tells its sizes
+  write_bytes(dir.file("cut"), images);
+  for (const char* f : {"raw", "gz", "cut"}) {
+    const IdxHeader h = read_idx_header(dir.file(f), true);
+    EXPECT_EQ(h.dims, (Shape{30, 28, 28})) << f;
+    EXPECT_EQ(h.gzipped, std::string(f) == "gz") << f;
+  }
+  EXPECT_EQ(read_idx_header(dir.file("raw"), true).file_bytes, 16u + 30 * 28 * 28);
+  expect_throw<std::runtime_error>([&] { read_idx_header(dir.file("raw"), false); },
+                                   {"raw", "wrong number of dimensions 3"});
+}
+
 TEST(Idx, GzipIsDetectedByContentNotByName) {
   TempDir dir;
   const std::vector<uint8_t> lab = idx_labels({4, 2});

@@ -205,6 +205,17 @@ TEST(Normalize, ImagesPerPixelAndBatchesOfAnyRank) {
   EXPECT_EQ(z.to_vector<float>(), (std::vector<float>{-1, -1, -1, -1, 1, 1, 1, 1}));
 }
 
+TEST(Normalize, AnEmptyBatchKeepsItsFeatureCount) {
+  const Normalizer n = fit_normalizer(table({1, 2, 3, 4}, 2));
+  const Tensor z = n.apply(zeros({0, 2}));
+  EXPECT_EQ(z.shape(), (Shape{0, 2}));
+  expect_throw<std::invalid_argument>(
+      [&] {
+        n.apply(zeros({0, 3}));
+      },
+      {"(0,3) has 3 features per example", "fitted on 2"});
+}
+
 TEST(Normalize, Errors) {
   const Dataset d = table({1, 2, 3, 4}, 2);
   const Normalizer n = fit_normalizer(d);
