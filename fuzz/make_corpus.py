@@ -9,19 +9,22 @@ except the real checkpoints, whose metrics hold wall-clock seconds.
     /usr/bin/python3 fuzz/make_corpus.py BUILD_DIR/tools/gradlab
 
 Needs NumPy (Debian's python3-numpy: .npy seeds are written by numpy itself)
-and the built `gradlab` binary (the checkpoint seeds are real checkpoints of
-a tiny spirals run). Targets whose first byte selects a mode (idx_gzip, csv,
-checkpoint, specs; see fuzz/targets.h) get that byte prepended here.
+and the built `gradlab` binary (the checkpoint and resume seeds are real
+checkpoints of tiny runs, one stopped mid-epoch by SIGINT). Targets whose
+first byte selects a mode (idx_gzip, csv, checkpoint, specs, resume; see
+fuzz/targets.h) get that byte prepended here.
 """
 import gzip
 import io
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 import numpy as np
@@ -113,9 +116,23 @@ def main():
     try:
         out = os.path.join(tmp, "run")
         subprocess.run([gradlab, "train", "--dataset", "spirals", "--model", "mlp:4", "--epochs", "1",
-                        "--seed", "1", "--out", out], check=True, stdout=subprocess.DEVNULL)
+                        "--seed", "1", "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         with open(os.path.join(out, "checkpoint.ckpt"), "rb") as f:
             real = f.read()
+        # A checkpoint from the middle of an epoch: stopped by SIGINT.
+        mid = os.path.join(tmp, "mid")
+        p = subprocess.Popen([gradlab, "train", "--dataset", "moons", "--model", "mlp:4,3:tanh",
+                              "--batch-size", "1", "--epochs", "50", "--val-fraction", "0.1",
+                              "--optimizer", "sgd", "--schedule", "cosine", "--out", mid],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not os.path.exists(os.path.join(mid, "checkpoint.ckpt")):
+            time.sleep(0.01)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        p.wait()
+        with open(os.path.join(mid, "checkpoint.ckpt"), "rb") as f:
+            middle = f.read()
     finally:
         shutil.rmtree(tmp)
     write("checkpoint", "real_mlp4_crc", b"\x01" + real)
@@ -140,6 +157,24 @@ def main():
               "lr": 0.001, "momentum": 0.9, "weight_decay": 0.0, "label_smoothing": 0.1, "schedule": "none",
               "val_fraction": 0.0, "seed": 0, "threads": 1}
     write("specs", "config", b"\x02" + json.dumps(config).encode())
+
+    # ---- train_flags: the arguments of `gradlab train`, one per line ----
+    for i, args in enumerate([
+            ["--dataset", "spirals", "--epochs", "3"],
+            ["--model", "mlp:16,8:gelu", "--optimizer", "sgd", "--momentum", "0.5", "--lr", "0.1"],
+            ["--dataset", "blobs", "--val-fraction", "0.2", "--schedule", "cosine"],
+            ["--seed", "18446744073709551615", "--batch-size", "7", "--threads", "2"],
+            ["--out", "runs/x", "--label-smoothing", "0", "--weight-decay", "0.01"],
+            ["--lr", "nan"],
+            ["--dataset", "csv:data.csv:label"],
+            ["--resume", "run/checkpoint.ckpt", "--epochs", "3"]]):
+        write("train_flags", "args_%d" % i, "\n".join(args).encode())
+
+    # ---- resume: bit 0 = recompute the CRC, bits 1-3 = the flag given with --resume ----
+    for name, ckpt in [("end", real), ("mid_epoch", middle)]:
+        for mode, what in [(0x01, "plain"), (0x03, "epochs"), (0x05, "threads"), (0x09, "lr"),
+                           (0x0D, "out"), (0x0F, "dir"), (0x00, "asis")]:
+            write("resume", "%s_%s" % (name, what), bytes([mode]) + ckpt)
 
 
 if __name__ == "__main__":

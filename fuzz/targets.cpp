@@ -2,11 +2,17 @@
 // accept only its documented exception, check what it accepted.
 #include "fuzz/targets.h"
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,8 +23,12 @@
 #include "datasets/gzip.h"
 #include "datasets/idx.h"
 #include "datasets/npy.h"
+#include "tools/commands.h"
 #include "tools/train/checkpoint.h"
+#include "tools/train/memory.h"
 #include "tools/train/run_config.h"
+#include "tools/train/specs.h"
+#include "tools/train/train_cmd.h"
 #include "tools/train/trainer.h"
 
 namespace gradlab::fuzz {
@@ -102,6 +112,63 @@ void check_same(const cli::Checkpoint& a, const cli::Checkpoint& b) {
   }
 }
 
+// ---- the train command ----------------------------------------------------------
+
+namespace fs = std::filesystem;
+
+// The working directory of a command target: its own directory under a
+// fresh one made on first use, which the process moves into for each input
+// (so relative paths in fuzzed arguments land there). Also a small memory
+// budget (a fuzzed model or batch must be refused by the estimate, not
+// allocated), quiet logs and a silent stdout.
+fs::path command_scratch(const char* target) {
+  static const fs::path base = [] {
+    std::string tmpl = (fs::temp_directory_path() / "gradlab-fuzz-cli-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) fail("mkdtemp failed");
+    static const std::string made = tmpl;
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(made, ec);
+    });
+    ::setenv("GRADLAB_MEMORY_LIMIT", "64M", 1);
+    spdlog::set_level(spdlog::level::off);
+    static std::ofstream null_stream;  // never opened: discards everything
+    std::cout.rdbuf(null_stream.rdbuf());
+    return fs::path(tmpl);
+  }();
+  const fs::path dir = base / target;
+  fs::create_directories(dir);
+  if (::chdir(dir.c_str()) != 0) fail("chdir failed");
+  return dir;
+}
+
+// What may end a command without a finding: exit code 2 (bad input) or a
+// documented exception.
+template <class Fn>
+bool command_accepts(Fn&& fn) {
+  try {
+    fn();
+    return true;
+  } catch (const CLI::Error&) {
+  } catch (const cli::ExitError& e) {
+    if (e.code != cli::kExitBadInput)
+      fail("exit code " + std::to_string(e.code) + " from a dry run: " + e.message);
+  } catch (const std::invalid_argument&) {
+  } catch (const std::runtime_error&) {
+  }
+  return false;
+}
+
+// Every entry under `dir` but those in `keep` (relative names).
+std::vector<std::string> extra_entries(const fs::path& dir, const std::vector<std::string>& keep) {
+  std::vector<std::string> extra;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string rel = fs::relative(e.path(), dir).string();
+    if (std::find(keep.begin(), keep.end(), rel) == keep.end()) extra.push_back(rel);
+  }
+  return extra;
+}
+
 }  // namespace
 
 int idx_raw(const uint8_t* data, std::size_t size) {
@@ -164,7 +231,8 @@ int checkpoint(const uint8_t* data, std::size_t size) {
   // the model are runtime_error (or invalid_argument from a spec): exit 2.
   try {
     cli::LoadedModel lm = cli::load_model(ck, "fuzz.ckpt");
-    if (!lm.model || lm.in_features < 1 || lm.num_classes < 1) fail("load_model: accepted a model with no shape");
+    if (!lm.model || lm.data.in_features < 1 || lm.data.num_classes < 1)
+      fail("load_model: accepted a model with no shape");
   } catch (const std::runtime_error&) {
   } catch (const std::invalid_argument&) {
   }
@@ -179,9 +247,12 @@ int specs(const uint8_t* data, std::size_t size) {
       try {
         const cli::DatasetSpec d = cli::parse_dataset_spec(s);
         if (d.text != s) fail("parse_dataset_spec: text not kept");
-        if ((d.kind == cli::DatasetSpec::Kind::Csv || d.kind == cli::DatasetSpec::Kind::Idx) && d.path.empty())
+        if ((d.kind == "csv" || d.kind == "idx") && d.path.empty())
           fail("parse_dataset_spec: accepted a file spec with no path");
-        if (d.kind == cli::DatasetSpec::Kind::Csv && d.label.empty()) fail("parse_dataset_spec: csv without label");
+        if (d.kind == "csv" && d.label.empty()) fail("parse_dataset_spec: csv without label");
+        if (std::none_of(cli::dataset_kinds().begin(), cli::dataset_kinds().end(),
+                         [&](const cli::DatasetKind& k) { return k.name == d.kind; }))
+          fail("parse_dataset_spec: a kind outside the table");
       } catch (const std::invalid_argument&) {
       }
       break;
@@ -206,10 +277,119 @@ int specs(const uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int train_flags(const uint8_t* data, std::size_t size) {
+  const fs::path dir = command_scratch("train_flags");
+  std::vector<std::string> args = {"gradlab", "train"};
+  bool has_dataset = false;
+  std::string token;
+  for (std::size_t i = 0; i <= size && args.size() < 40; ++i) {
+    if (i == size || data[i] == 0 || data[i] == '\n') {
+      if (token.find("fashion") != std::string::npos) return 0;  // slow to load; tested elsewhere
+      has_dataset = has_dataset || token == "--dataset" || token.rfind("--dataset=", 0) == 0;
+      args.push_back(token.substr(0, 256));
+      token.clear();
+    } else {
+      token += static_cast<char>(data[i]);
+    }
+  }
+  if (!has_dataset) args.insert(args.end(), {"--dataset", "moons"});
+  args.push_back("--dry-run");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  command_accepts([&] {
+    CLI::App app;
+    cli::add_train_command(app);
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  });
+  const std::vector<std::string> extra = extra_entries(dir, {});
+  if (!extra.empty()) fail("train --dry-run created " + extra.front());
+  return 0;
+}
+
+int resume(const uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const fs::path dir = command_scratch("resume");
+  const uint8_t mode = data[0];
+  std::vector<uint8_t> bytes = bytes_of(data + 1, size - 1);
+  if (mode & 1) put_crc(bytes);
+  std::error_code ec;
+  fs::remove_all(dir / "run", ec);
+  fs::create_directories(dir / "run");
+  {
+    std::ofstream f(dir / "run" / "checkpoint.ckpt", std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  }
+  // The run's record next to it, when the bytes name a run: the resume then
+  // goes as deep as a real one.
+  std::vector<std::string> keep = {"run", "run/checkpoint.ckpt"};
+  accepts([&] {
+    const cli::Checkpoint ck = cli::decode_checkpoint(bytes, "fuzz.ckpt");
+    const nlohmann::json run = ck.meta.value("run", nlohmann::json());
+    if (!run.is_object() || !run.contains("id") || !ck.meta.contains("config")) return;
+    const nlohmann::json record = {{"format", "gradlab-run"},
+                                   {"id", run["id"]},
+                                   {"config", ck.meta["config"]},
+                                   {"history", nlohmann::json::array()}};
+    std::ofstream(dir / "run" / "config.json") << record.dump();
+    keep.push_back("run/config.json");
+  });
+  cli::TrainRequest req;
+  req.resume = "run/checkpoint.ckpt";
+  req.dry_run = true;
+  const int flag = (mode >> 1) % 8;
+  const bool fixed_flag = flag == 4 || flag == 5;
+  switch (flag) {
+    case 1:
+      req.flags = {{"epochs", "7"}};
+      break;
+    case 2:
+      req.flags = {{"threads", "2"}};
+      break;
+    case 3:
+      req.flags = {{"epochs", "1"}};
+      break;
+    case 4:
+      req.flags = {{"lr", "0.5"}};
+      break;
+    case 5:
+      req.flags = {{"seed", "3"}};
+      break;
+    case 6:
+      req.out = "branch";
+      break;
+    case 7:
+      req.resume = "run";
+      break;
+    default:
+      break;
+  }
+  cli::TrainPlan plan;
+  if (command_accepts([&] { plan = cli::plan_train(req); })) {
+    if (fixed_flag) fail("resume accepted --" + req.flags[0].first + ", which may not change");
+    const cli::RunState& st = plan.session.state;
+    if (st.epoch > plan.cfg.epochs || st.batch < 0 ||
+        (st.epoch < plan.cfg.epochs ? st.batch >= plan.session.batches_per_epoch : st.batch != 0))
+      fail("resume accepted a position outside its run");
+    if (!plan.resume || (!plan.resume->branch &&
+                         plan.resume->dir.lexically_normal() != (dir / "run").lexically_normal()))
+      fail("resume would write outside its own run directory: " + plan.resume->dir.string());
+  }
+  const std::vector<std::string> extra = extra_entries(dir, keep);
+  if (!extra.empty()) fail("a resume dry run created " + extra.front());
+  return 0;
+}
+
 const std::vector<Target>& all_targets() {
   static const std::vector<Target> targets = {
-      {"idx_raw", idx_raw}, {"idx_gzip", idx_gzip},     {"csv", csv},
-      {"npy", npy},         {"checkpoint", checkpoint}, {"specs", specs},
+      {"idx_raw", idx_raw},
+      {"idx_gzip", idx_gzip},
+      {"csv", csv},
+      {"npy", npy},
+      {"checkpoint", checkpoint},
+      {"specs", specs},
+      {"train_flags", train_flags},
+      {"resume", resume},
   };
   return targets;
 }

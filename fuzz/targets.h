@@ -1,7 +1,7 @@
 // fuzz/targets.h — the fuzz targets as plain functions, one per reader of
 // outside bytes.
 //
-// Each function feeds arbitrary bytes to one reader and checks what comes
+// Each function feeds arbitrary bytes to one reader (or command line) and checks what comes
 // back. A reader may reject the bytes only with the exception its header
 // documents (std::runtime_error for files, std::invalid_argument for CLI
 // specs); what it accepts must satisfy the reader's invariants (shapes agree
@@ -44,6 +44,19 @@ int checkpoint(const uint8_t* data, std::size_t size);
 // The CLI's spec strings: --dataset and --model, and the run config JSON
 // (config_from_json) that a checkpoint carries. First byte picks which.
 int specs(const uint8_t* data, std::size_t size);
+// `gradlab train ARGS --dry-run`: the bytes split at NUL and newline are the
+// arguments (without --dataset, moons is added; inputs naming fashion-mnist
+// are skipped: loading it takes a second). Every flag, spec and file is
+// checked and nothing trained. A bad command may fail only with exit code 2
+// (or a CLI11 parse error), and a dry run must create nothing.
+int train_flags(const uint8_t* data, std::size_t size);
+// The resume path: the bytes (after a mode byte) are run/checkpoint.ckpt,
+// next to a config.json of the run it names, and `gradlab train --resume`
+// plans its continuation (dry run) with a flag chosen by the mode byte: none,
+// --epochs, --threads, --lr or --seed (which must be refused), --out, or the
+// run directory instead of the file. Mode bit 0 recomputes the CRC first.
+// Only documented failures; an accepted plan must stand inside its run.
+int resume(const uint8_t* data, std::size_t size);
 
 struct Target {
   const char* name;  // also the corpus folder: fuzz/corpus/<name>/

@@ -3,10 +3,12 @@
 # clang, -fsanitize=fuzzer,address,undefined, and run each for SECONDS,
 # starting from the committed seed corpus fuzz/corpus/<target>/.
 #
-#   scripts/fuzz.sh 600                  all six targets, 10 minutes each
+#   scripts/fuzz.sh 600                  all eight targets, 10 minutes each
 #   scripts/fuzz.sh 60 npy checkpoint    two targets, one minute each
 #
-# Targets: idx_raw idx_gzip csv npy checkpoint specs (see fuzz/targets.h).
+# Targets: idx_raw idx_gzip csv npy checkpoint specs train_flags resume (see
+# fuzz/targets.h; the last two run `gradlab train --dry-run` in a scratch
+# directory they move into, so every path below is made absolute).
 # Prints, per target: executions, exec/s, coverage (cov = edges, ft =
 # features), corpus size, peak RSS and crashes. Exit status 1 if any target
 # found a crash, leak, timeout or sanitizer report; the reproducer is saved
@@ -24,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_TARGETS=(idx_raw idx_gzip csv npy checkpoint specs)
+ALL_TARGETS=(idx_raw idx_gzip csv npy checkpoint specs train_flags resume)
 if [[ $# -lt 1 || ! $1 =~ ^[0-9]+$ ]]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
   exit 2
@@ -62,18 +64,19 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
 run_one() {
-  local t=$1 work="$BUILD/corpus/$1" art="$BUILD/artifacts/$1"
+  local t=$1 work="$ABS_BUILD/corpus/$1" art="$ABS_BUILD/artifacts/$1"
   rm -rf "$art"  # reproducers of earlier runs: copy them to tests/ before rerunning
   mkdir -p "$work" "$art"
-  local log="$BUILD/fuzz-$t.log"
+  local log="$ABS_BUILD/fuzz-$t.log"
   set +e
-  "$BUILD/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 -max_len="$MAX_LEN" \
-    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$art/" "$work" "fuzz/corpus/$t" >"$log" 2>&1
+  "$ABS_BUILD/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 -max_len="$MAX_LEN" \
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$art/" "$work" "$PWD/fuzz/corpus/$t" >"$log" 2>&1
   echo $? >"$log.rc"
   set -e
 }
 export -f run_one
-export BUILD SECS MAX_LEN
+ABS_BUILD=$(realpath "$BUILD")
+export BUILD ABS_BUILD SECS MAX_LEN
 
 echo "fuzz.sh: ${#TARGETS[@]} target(s) x ${SECS}s, $PARALLEL at a time (logs: $BUILD/fuzz-<target>.log)"
 printf '%s\n' "${TARGETS[@]}" | xargs -P "$PARALLEL" -I{} bash -c 'run_one {}'

@@ -2,8 +2,10 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "tools/commands.h"
+#include "tools/train/memory.h"
 
 int main(int argc, char** argv) {
   namespace cli = gradlab::cli;
@@ -22,6 +24,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return cli::kExitBadInput;  // bad flags are bad input: exit 2
+  } catch (const std::bad_alloc&) {  // an allocation no estimate caught: say what it was for
+    std::cerr << "gradlab: " << gradlab::cli::out_of_memory_message() << "\n";
+    return cli::kExitBadInput;
   } catch (const cli::ExitError& e) {
     if (!e.message.empty()) std::cerr << "gradlab: " << e.message << "\n";
     return e.code;

@@ -48,6 +48,7 @@ struct CliRow {
   std::vector<std::string> args;
   int code;
   std::vector<std::string> fragments;
+  std::vector<std::string> env = {};  // "NAME=VALUE" for the child, e.g. GRADLAB_MEMORY_LIMIT=1G
 };
 inline void PrintTo(const CliRow& row, std::ostream* os) { *os << row.name; }
 

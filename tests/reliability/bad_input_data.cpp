@@ -21,6 +21,7 @@
 #include "tests/reliability/rely_util.h"
 #include "tools/train/checkpoint.h"
 #include "tools/train/run_config.h"
+#include "tools/train/specs.h"
 #include "tools/train/trainer.h"
 
 namespace gradlab::rely {
@@ -89,7 +90,11 @@ cli::Checkpoint good_checkpoint() {
   cfg.model = "mlp:4";
   auto model = cli::build_model(cli::parse_model_spec(cfg.model), 2, 3, 0);
   cli::Checkpoint c;
-  c.meta = {{"config", cli::to_json(cfg)}, {"normalizer", {{"mean", {0.0, 0.0}}, {"std", {1.0, 1.0}}}}};
+  const cli::DataRecord data{.in_features = 2,
+                             .num_classes = 3,
+                             .class_names = {"0", "1", "2"},
+                             .norm = {{0.f, 0.f}, {1.f, 1.f}}};
+  c.meta = {{"config", cli::to_json(cfg)}, {"data", cli::to_json(data)}};
   for (const auto& [k, t] : model->state_dict()) c.tensors.insert("model." + k, t);
   return c;
 }
@@ -272,68 +277,81 @@ std::vector<BadInput> data_rows() {
 
 std::vector<BadInput> checkpoint_rows() {
   return {
-      re("ckpt_missing_file", [] { cli::load_checkpoint("/nonexistent/c.ckpt"); }, {"/nonexistent/c.ckpt", "cannot open"}),
+      re("ckpt_missing_file", [] { cli::load_checkpoint("/nonexistent/c.ckpt"); },
+         {"/nonexistent/c.ckpt", "cannot open"}),
       re("ckpt_directory", [] { cli::load_checkpoint(scratch()); }, {scratch()}),
-      re("ckpt_empty", [] { cli::decode_checkpoint({}, "e.ckpt"); }, {"e.ckpt", "too short", "0 bytes"}),
-      re("ckpt_bad_magic", [] {
+      re("ckpt_empty", [] { cli::decode_checkpoint({}, "e.ckpt"); },
+         {"e.ckpt", "too short", "0 bytes"}),
+      re("ckpt_bad_magic",
+         [] {
            Bytes b = good_bytes();
            b[0] = 'X';
            cli::decode_checkpoint(b, "m.ckpt");
          },
          {"m.ckpt", "bad magic", "offset 0"}),
-      re("ckpt_newer_version", [] {
+      re("ckpt_newer_version",
+         [] {
            Bytes b = good_bytes();
            set_u32(b, 8, cli::kCheckpointVersion + 1);
            reseal(b);
            cli::decode_checkpoint(b, "v.ckpt");
          },
          {"v.ckpt", "format version 2", "newer", "offset 8"}),
-      re("ckpt_unknown_version_zero", [] {
+      re("ckpt_unknown_version_zero",
+         [] {
            Bytes b = good_bytes();
            set_u32(b, 8, 0);
            reseal(b);
            cli::decode_checkpoint(b, "v0.ckpt");
          },
          {"v0.ckpt", "format version 0"}),
-      re("ckpt_checksum_mismatch", [] {
+      re("ckpt_checksum_mismatch",
+         [] {
            Bytes b = good_bytes();
            b[b.size() / 2] ^= 1;
            cli::decode_checkpoint(b, "x.ckpt");
          },
          {"x.ckpt", "checksum mismatch"}),
-      re("ckpt_truncated", [] {
+      re("ckpt_truncated",
+         [] {
            Bytes b = good_bytes();
            b.resize(b.size() - 10);
            cli::decode_checkpoint(b, "t.ckpt");
          },
          {"t.ckpt", "checksum mismatch"}),
-      re("ckpt_header_length_past_end", [] {
+      re("ckpt_header_length_past_end",
+         [] {
            Bytes b = good_bytes();
            b[12] = 0xFF, b[13] = 0xFF, b[14] = 0xFF;
            reseal(b);
            cli::decode_checkpoint(b, "h.ckpt");
          },
          {"h.ckpt", "header length", "offset 12"}),
-      re("ckpt_header_not_json", [] {
+      re("ckpt_header_not_json",
+         [] {
            Bytes b = good_bytes();
            b[20] = '!';
            reseal(b);
            cli::decode_checkpoint(b, "j.ckpt");
          },
          {"j.ckpt", "JSON", "offset 20"}),
-      re("ckpt_tensor_data_outside_file", [] {
+      re("ckpt_tensor_data_outside_file",
+         [] {
            cli::decode_checkpoint(raw_checkpoint({{"tensors", {tensor_entry("w", {2}, 4, 8)}}}, 8), "o.ckpt");
          },
          {"o.ckpt", "'w'", "outside the file"}),
-      re("ckpt_tensor_size_not_its_shape", [] {
+      re("ckpt_tensor_size_not_its_shape",
+         [] {
            cli::decode_checkpoint(raw_checkpoint({{"tensors", {tensor_entry("w", {2}, 0, 12)}}}, 12), "z.ckpt");
          },
          {"z.ckpt", "'w'", "(2)"}),
-      re("ckpt_tensor_negative_shape", [] {
+      re("ckpt_tensor_negative_shape",
+         [] {
            cli::decode_checkpoint(raw_checkpoint({{"tensors", {tensor_entry("w", {-2}, 0, 8)}}}, 8), "n.ckpt");
          },
          {"n.ckpt", "'w'", "-2"}),
-      re("ckpt_tensor_absurd_shape", [] {
+      re("ckpt_tensor_absurd_shape",
+         [] {
            cli::decode_checkpoint(
                raw_checkpoint({{"tensors", {tensor_entry("w", {int64_t{1} << 40, int64_t{1} << 40}, 0, 8)}}}, 8),
                "a.ckpt");
@@ -341,54 +359,66 @@ std::vector<BadInput> checkpoint_rows() {
          {"a.ckpt", "'w'"}),
       // Found by fuzz_checkpoint: a float in the tensor table was converted
       // to int64 with undefined behaviour (tests/reliability/fuzz_crashes/).
-      re("ckpt_float_shape_entry", [] {
+      re("ckpt_float_shape_entry",
+         [] {
            nlohmann::json h = {{"tensors", {tensor_entry("w", {2}, 0, 8)}}};
            h["tensors"][0]["shape"] = {4.8e19};
            cli::decode_checkpoint(raw_checkpoint(h, 8), "f.ckpt");
          },
          {"f.ckpt", "'w'", "integers"}),
-      re("ckpt_fractional_offset", [] {
+      re("ckpt_fractional_offset",
+         [] {
            nlohmann::json h = {{"tensors", {tensor_entry("w", {2}, 0, 8)}}};
            h["tensors"][0]["offset"] = 0.5;
            cli::decode_checkpoint(raw_checkpoint(h, 8), "o5.ckpt");
          },
          {"o5.ckpt", "'w'", "integers"}),
-      re("ckpt_duplicate_tensor_name", [] {
+      re("ckpt_duplicate_tensor_name",
+         [] {
            cli::decode_checkpoint(
                raw_checkpoint({{"tensors", {tensor_entry("w", {1}, 0, 4), tensor_entry("w", {1}, 4, 4)}}}, 8),
                "d.ckpt");
          },
          {"d.ckpt", "w"}),
-      re("ckpt_no_tensor_table", [] { cli::decode_checkpoint(raw_checkpoint({{"config", 1}}, 0), "t.ckpt"); },
+      re("ckpt_no_tensor_table",
+         [] {
+           cli::decode_checkpoint(raw_checkpoint({{"config", 1}}, 0), "t.ckpt");
+         },
          {"t.ckpt", "tensor table"}),
-      re("ckpt_unknown_dtype", [] {
+      re("ckpt_unknown_dtype",
+         [] {
            Bytes b = good_bytes();
            patch(b, "Float32", "Float99");
            reseal(b);
            cli::decode_checkpoint(b, "d.ckpt");
          },
          {"d.ckpt", "unknown dtype", "Float99"}),
-      re("ckpt_tensor_shape_does_not_match_model", [] {
+      re("ckpt_tensor_shape_does_not_match_model",
+         [] {
            cli::Checkpoint c = good_checkpoint();
            cli::Checkpoint bad;
            bad.meta = c.meta;
-           for (const auto& [k, t] : c.tensors) bad.tensors.insert(k, k == "model.0.bias" ? zeros({5}) : t);
+           for (const auto& [k, t] : c.tensors)
+             bad.tensors.insert(k, k == "model.0.bias" ? zeros({5}) : t);
            cli::load_model(cli::decode_checkpoint(cli::encode_checkpoint(bad), "s.ckpt"), "s.ckpt");
          },
          {"s.ckpt", "does not match the model", "0.bias", "(5)", "(4)"}),
-      re("ckpt_missing_model_tensors", [] {
+      re("ckpt_missing_model_tensors",
+         [] {
            cli::Checkpoint c = good_checkpoint();
            c.tensors = {};
            cli::load_model(c, "n.ckpt");
          },
-         {"n.ckpt", "model.0.weight"}),
-      re("ckpt_model_spec_does_not_match_tensors", [] {
+         {"n.ckpt", "missing key \"0.weight\""}),
+      re("ckpt_model_spec_does_not_match_tensors",
+         [] {
            cli::Checkpoint c = good_checkpoint();
            c.meta["config"]["model"] = "mlp:4,4";
            cli::load_model(c, "p.ckpt");
          },
          {"p.ckpt", "mlp:4,4"}),
-      re("ckpt_huge_spec_refused_before_building", [] {
+      re("ckpt_huge_spec_refused_before_building",
+         [] {
            // Spec mlp:4,8192,8192 over tensors of an mlp:4: building it first
            // would allocate 256 MB before load_state_dict noticed.
            cli::Checkpoint c = good_checkpoint();
@@ -396,16 +426,31 @@ std::vector<BadInput> checkpoint_rows() {
            c.tensors.insert("model.6.weight", zeros({3, 8192}));
            cli::load_model(c, "h.ckpt");
          },
-         {"h.ckpt", "'2.weight' is (3,4)", "(8192,4)"}),
-      re("ckpt_bad_config", [] {
+         {"h.ckpt", "'mlp:4,8192,8192'", "67182607 parameters", "holds 24603"}),
+      re("ckpt_huge_data_record_refused_before_building",
+         [] {
+           // A data record claiming 2^31 inputs for an mlp:4.
+           cli::Checkpoint c = good_checkpoint();
+           c.meta["data"]["in_features"] = int64_t{1} << 31;
+           c.meta["data"]["normalizer"] = {{"mean", {0.0}}, {"std", {1.0}}};
+           cli::load_model(c, "d.ckpt");
+         },
+         {"d.ckpt", "2147483648 inputs", "holds 27"}),
+      re("ckpt_bad_config",
+         [] {
            cli::Checkpoint c = good_checkpoint();
            c.meta["config"].erase("epochs");
            cli::load_model(c, "cfg.ckpt");
          },
          {"cfg.ckpt", "epochs"}),
-      re("config_wrong_type", [] { cli::config_from_json({{"dataset", 3}}); }, {"config"}),
+      re("config_wrong_type",
+         [] {
+           cli::config_from_json({{"dataset", 3}});
+         },
+         {"config"}),
       // Found by fuzz_specs: "epochs": 3.2e125 was cast to int64 (undefined behaviour).
-      re("config_float_epochs", [] {
+      re("config_float_epochs",
+         [] {
            nlohmann::json j = cli::to_json(cli::TrainConfig{});
            j["epochs"] = 3.2e125;
            cli::config_from_json(j);

@@ -136,7 +136,9 @@ TEST_P(CliTest, ExitsTwoWithAMessageAndLeavesNothingBehind) {
   for (const std::string& a : row.args) argv.push_back(substitute(a, dir, out));
   const auto before = snapshot(dir);
   ScratchDir logs("badinput-log");
-  const RunResult r = run(argv, logs.path());
+  SpawnOptions opts;
+  for (const std::string& e : row.env) opts.env.push_back(substitute(e, dir, out));
+  const RunResult r = run(argv, logs.path(), opts);
   EXPECT_EQ(r.code, row.code) << r.output;
   for (const std::string& f : row.fragments) EXPECT_THAT(r.output, HasSubstr(substitute(f, dir, out)));
   EXPECT_FALSE(fs::exists(out)) << "a failed command left its run directory " << out;

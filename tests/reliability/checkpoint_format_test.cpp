@@ -17,6 +17,7 @@
 #include "tests/reliability/rely_util.h"
 #include "tools/train/checkpoint.h"
 #include "tools/train/run_config.h"
+#include "tools/train/specs.h"
 #include "tools/train/trainer.h"
 
 namespace gradlab::rely {
@@ -173,7 +174,11 @@ TEST(CheckpointFormat, LoadModelRejectsTensorsThatDoNotFitAsAWhole) {
   cfg.model = "mlp:4";
   auto model = cli::build_model(cli::parse_model_spec(cfg.model), 2, 3, 0);
   cli::Checkpoint c;
-  c.meta = {{"config", cli::to_json(cfg)}, {"normalizer", {{"mean", {0.0, 0.0}}, {"std", {1.0, 1.0}}}}};
+  const cli::DataRecord data{.in_features = 2,
+                             .num_classes = 3,
+                             .class_names = {"a", "b", "c"},
+                             .norm = {{0.f, 0.f}, {1.f, 1.f}}};
+  c.meta = {{"config", cli::to_json(cfg)}, {"data", cli::to_json(data)}};
   for (const auto& [k, t] : model->state_dict()) c.tensors.insert("model." + k, t);
   EXPECT_NO_THROW(cli::load_model(c, "ok.ckpt"));
   // An extra tensor the model does not have: refused, not ignored.

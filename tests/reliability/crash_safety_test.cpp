@@ -9,10 +9,15 @@
 //   - the killed-and-resumed run ends with the same metrics.csv (seconds
 //     aside), the same confusion matrix and bit-identical parameters as an
 //     uninterrupted run.
+// Kills land all over: before the directory is claimed, in the first epoch
+// (a directory without a checkpoint restarts with --resume DIR), and in
+// resumed runs, each resumed with another --threads. After every kill
+// metrics.csv is never ahead of the checkpoint.
 // Also: SIGINT saves a mid-epoch checkpoint and exits 130, and resuming from
 // it gives the same result.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -35,7 +40,17 @@ std::vector<std::string> train_args(const std::string& out) {
   a.insert(a.end(), {"--out", out});
   return a;
 }
-std::vector<std::string> resume_args(const std::string& ckpt) { return {GRADLAB_CLI, "train", "--resume", ckpt}; }
+// Resumes with another thread count each time: the result must not change.
+std::vector<std::string> resume_args(const std::string& what, int threads = 1) {
+  return {GRADLAB_CLI, "train", "--resume", what, "--threads", std::to_string(threads)};
+}
+
+// Data rows of a metrics.csv (0 if it does not exist).
+size_t metrics_rows(const std::string& path) {
+  if (!fs::exists(path)) return 0;
+  const std::string text = read_text(path);
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) - 1;
+}
 
 // metrics.csv without its last ("seconds") column.
 std::string metrics_without_seconds(const std::string& path) {
@@ -91,18 +106,21 @@ TEST(CrashSafety, RandomSigkillsThenResumeMatchesAnUninterruptedRun) {
   std::uniform_real_distribution<double> delay_ms(2.0, std::max(10.0, ref_ms / 20));
   std::uniform_real_distribution<double> early_ms(1.0, 15.0);
   std::set<std::string> temps_seen;
-  int kills = 0, kills_during_write = 0, restarts_from_scratch = 0;
+  int kills = 0, kills_during_write = 0, restarts = 0, kills_in_first_epoch = 0,
+      kills_of_resumes = 0;
   int64_t last_progress = -1;
   bool finished = false;
   for (int attempt = 0; attempt < 60 && !finished; ++attempt) {
     std::vector<std::string> argv;
+    const bool resuming = fs::exists(ckpt) || fs::exists(run_dir + "/config.json");
     if (fs::exists(ckpt)) {
-      argv = resume_args(ckpt);
+      argv = resume_args(ckpt, 1 + attempt % 3);
+    } else if (fs::exists(run_dir + "/config.json")) {
+      // Killed before its first checkpoint: the directory restarts the run.
+      ++restarts;
+      argv = resume_args(run_dir, 1 + attempt % 3);
     } else {
-      // Killed before the first checkpoint: nothing to resume, start again.
-      if (fs::exists(run_dir)) ++restarts_from_scratch;
-      fs::remove_all(run_dir);
-      argv = train_args(run_dir);
+      argv = train_args(run_dir);  // killed before it even claimed a directory
     }
     const std::vector<std::string> before = temp_files(run_dir);
     const std::set<std::string> stale(before.begin(), before.end());
@@ -113,8 +131,10 @@ TEST(CrashSafety, RandomSigkillsThenResumeMatchesAnUninterruptedRun) {
       // Every third kill waits for a checkpoint write to start; the others
       // land at a random moment (some early: during start-up or the first
       // epoch, before any checkpoint exists).
-      const bool at_write = attempt % 3 == 2;
-      const double ms = at_write ? 5000.0 : attempt % 3 == 0 ? early_ms(rng) : delay_ms(rng);
+      const bool at_write = attempt >= 4 && attempt % 3 == 2;
+      // The first attempts all land early: start-up and the first epoch.
+      const bool early = attempt < 4 || attempt % 3 == 0;
+      const double ms = at_write ? 5000.0 : early ? early_ms(rng) : delay_ms(rng);
       const auto limit = std::chrono::steady_clock::now() + std::chrono::duration<double, std::milli>(ms);
       while (std::chrono::steady_clock::now() < limit) {
         if (::waitpid(c.pid, &status, WNOHANG) == c.pid) {
@@ -126,8 +146,16 @@ TEST(CrashSafety, RandomSigkillsThenResumeMatchesAnUninterruptedRun) {
       }
       if (!exited) {
         kills_during_write += writing_checkpoint(run_dir, stale);
+        // In the first epoch: no checkpoint past epoch 0 yet.
+        bool first_epoch = true;
+        try {
+          first_epoch = !fs::exists(ckpt) || progress_of(cli::load_checkpoint(ckpt)) < 1000000;
+        } catch (const std::exception&) {
+        }
         ::kill(c.pid, SIGKILL);
         ++kills;
+        kills_in_first_epoch += first_epoch;
+        kills_of_resumes += resuming;
       }
     }
     if (!exited) {
@@ -140,13 +168,18 @@ TEST(CrashSafety, RandomSigkillsThenResumeMatchesAnUninterruptedRun) {
       ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << read_text(c.log);
     }
 
-    // After every stop: the newest checkpoint verifies and never regresses.
+    // After every stop: the newest checkpoint verifies and never regresses,
+    // and metrics.csv is never ahead of it.
     if (fs::exists(ckpt)) {
       cli::Checkpoint ck;
       ASSERT_NO_THROW(ck = cli::load_checkpoint(ckpt)) << "after kill " << kills;
       const int64_t p = progress_of(ck);
       EXPECT_GE(p, last_progress);
       last_progress = p;
+      EXPECT_LE(metrics_rows(run_dir + "/metrics.csv"), ck.meta.at("progress").at("metrics").size())
+          << "metrics.csv ran ahead of its checkpoint after kill " << kills;
+    } else {
+      EXPECT_FALSE(fs::exists(run_dir + "/metrics.csv"));
     }
     for (const std::string& t : temp_files(run_dir)) {
       temps_seen.insert(t);
@@ -159,11 +192,16 @@ TEST(CrashSafety, RandomSigkillsThenResumeMatchesAnUninterruptedRun) {
     }
   }
   ASSERT_TRUE(finished) << "the killed run never finished";
-  std::printf("[ crash    ] reference run %.0f ms; %d SIGKILLs (%d while a temporary checkpoint existed), "
-              "%d restarts from scratch, %d temporary files seen\n",
-              ref_ms, kills, kills_during_write, restarts_from_scratch, static_cast<int>(temps_seen.size()));
+  std::printf(
+      "[ crash    ] reference run %.0f ms; %d SIGKILLs (%d while a temporary checkpoint existed, "
+      "%d in the first epoch, %d of resumed runs), %d restarts of a directory without a "
+      "checkpoint, %d temporary files seen\n",
+      ref_ms, kills, kills_during_write, kills_in_first_epoch, kills_of_resumes, restarts,
+      static_cast<int>(temps_seen.size()));
   EXPECT_GE(kills, 30);
   EXPECT_GE(kills_during_write, 5);
+  EXPECT_GE(kills_in_first_epoch, 3);
+  EXPECT_GE(kills_of_resumes, 20);
 
   EXPECT_EQ(metrics_without_seconds(run_dir + "/metrics.csv"), metrics_without_seconds(ref + "/metrics.csv"));
   EXPECT_EQ(read_text(run_dir + "/confusion.csv"), read_text(ref + "/confusion.csv"));
@@ -176,9 +214,18 @@ TEST(CrashSafety, SigintSavesAMidEpochCheckpointAndResumes) {
   ASSERT_EQ(run(train_args(ref), tmp.path()).code, 0);
 
   const Child c = spawn(train_args(run_dir), (tmp.path() / "log.txt").string());
-  // Wait for the first epoch's checkpoint, then interrupt.
+  // Wait for the first epoch's checkpoint (the run writes one at its start
+  // too: wait until it is past epoch 0), then interrupt.
   const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!fs::exists(run_dir + "/checkpoint.ckpt") && std::chrono::steady_clock::now() < limit)
+  auto past_first_epoch = [&] {
+    try {
+      return fs::exists(run_dir + "/checkpoint.ckpt") &&
+             progress_of(cli::load_checkpoint(run_dir + "/checkpoint.ckpt")) >= 1000000;
+    } catch (const std::exception&) {
+      return false;  // being replaced
+    }
+  };
+  while (!past_first_epoch() && std::chrono::steady_clock::now() < limit)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(7));
   ::kill(c.pid, SIGINT);

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -19,6 +20,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+extern char** environ;
 
 namespace gradlab::rely {
 
@@ -85,21 +88,49 @@ struct Child {
   std::string log;
 };
 
+// How to start a child besides its arguments.
+struct SpawnOptions {
+  std::vector<std::string> env = {};  // "NAME=VALUE": added to, or replacing, the environment
+  std::string cwd = {};               // "" = the current directory
+  int stdout_fd = -1;                 // -1: the log file; else this descriptor
+  uint64_t address_space = 0;         // > 0: RLIMIT_AS in bytes (as `ulimit -v`)
+};
+
 // Starts `argv` (argv[0] a path) with stdout and stderr sent to `log_path`.
-inline Child spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+inline Child spawn(const std::vector<std::string>& argv, const std::string& log_path,
+                   const SpawnOptions& opts = {}) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The environment, prepared before fork (the child only calls execve).
+  std::vector<std::string> env_strings;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string entry(*e);
+    bool replaced = false;
+    for (const std::string& o : opts.env)
+      replaced = replaced || entry.rfind(o.substr(0, o.find('=') + 1), 0) == 0;
+    if (!replaced) env_strings.push_back(entry);
+  }
+  env_strings.insert(env_strings.end(), opts.env.begin(), opts.env.end());
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
-      ::dup2(fd, 1);
+      ::dup2(opts.stdout_fd >= 0 ? opts.stdout_fd : fd, 1);
       ::dup2(fd, 2);
       ::close(fd);
     }
-    ::execv(args[0], args.data());
+    if (!opts.cwd.empty() && ::chdir(opts.cwd.c_str()) != 0) ::_exit(126);
+    if (opts.address_space > 0) {
+      struct rlimit lim;
+      lim.rlim_cur = lim.rlim_max = static_cast<rlim_t>(opts.address_space);
+      if (::setrlimit(RLIMIT_AS, &lim) != 0) ::_exit(125);
+    }
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   return {pid, log_path};
@@ -122,10 +153,11 @@ struct RunResult {
 };
 
 // Runs `argv` to completion, capturing its output through a file in `dir`.
-inline RunResult run(const std::vector<std::string>& argv, const fs::path& dir) {
+inline RunResult run(const std::vector<std::string>& argv, const fs::path& dir,
+                     const SpawnOptions& opts = {}) {
   static int counter = 0;
   const std::string log = (dir / ("run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log")).string();
-  const Child c = spawn(argv, log);
+  const Child c = spawn(argv, log, opts);
   RunResult r;
   r.code = wait_child(c);
   r.output = read_text(log);

@@ -2,15 +2,19 @@
 #include "tools/train/checkpoint.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "datasets/io.h"
+#include "tools/train/memory.h"
 
 namespace gradlab::cli {
 
@@ -67,7 +71,12 @@ std::vector<uint8_t> encode_checkpoint(const Checkpoint& ckpt) {
     contiguous.push_back(c);
   }
   header["tensors"] = table;
-  const std::string h = header.dump();
+  std::string h;
+  try {
+    h = header.dump();
+  } catch (const nlohmann::json::exception& e) {  // e.g. a string that is not UTF-8
+    throw std::runtime_error(std::string("checkpoint: cannot encode the header: ") + e.what());
+  }
   std::vector<uint8_t> out(kMagic, kMagic + 8);
   put<uint32_t>(out, kCheckpointVersion);
   put<uint64_t>(out, h.size());
@@ -146,26 +155,33 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::ostringstream tmp_name;
-  tmp_name << "." << target.filename().string() << ".tmp-" << ::getpid();
-  const std::string tmp = (dir / tmp_name.str()).string();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  // A fresh temporary (O_EXCL through mkostemp): never a file someone else made.
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  auto fail = [&](const std::string& what) {
+    const std::string err = std::strerror(errno);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot " + what + " " + tmp + ": " + err);
+  };
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd, 0666 & ~mask) != 0) fail("set the mode of");
   size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp + ": " + err);
+      fail("write");
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) fail("flush");
+  if (::close(fd) != 0) {
+    const std::string err = std::strerror(errno);
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot flush " + tmp + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot flush " + tmp + ": " + err);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string err = std::strerror(errno);
@@ -185,14 +201,12 @@ void save_checkpoint(const Checkpoint& ckpt, const std::string& path) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))  // ifstream "opens" a directory, then throws on read
-    throw std::runtime_error("checkpoint " + path + ": cannot open (is a directory)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("checkpoint " + path + ": cannot open (" + std::strerror(errno) + ")");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error("checkpoint " + path + ": read error");
-  return decode_checkpoint(bytes, path);
+  // A regular file only (a FIFO would hang the read, /dev/zero never ends),
+  // and one whose bytes, plus the tensors made from them, fit in memory.
+  const data::FileHead head = data::read_file_head(path, "checkpoint", 0);
+  require_memory(sat_mul(head.size, 2), "checkpoint " + path);
+  AllocationScope scope("reading checkpoint " + path + " (" + human_bytes(head.size) + ")");
+  return decode_checkpoint(data::read_file_bytes(path, "checkpoint", head.size), path);
 }
 
 }  // namespace gradlab::cli

@@ -36,11 +36,15 @@ struct Checkpoint {
 std::vector<uint8_t> encode_checkpoint(const Checkpoint& ckpt);
 Checkpoint decode_checkpoint(const std::vector<uint8_t>& bytes, const std::string& name);
 
-// Atomic write (see above) and read + verify. Errors name the path.
+// Atomic write (see above) and read + verify. Errors name the path. Only a
+// regular file is read (a FIFO, a device or a directory is refused without
+// reading), and only one that fits in memory (ExitError{2} naming its size).
 void save_checkpoint(const Checkpoint& ckpt, const std::string& path);
 Checkpoint load_checkpoint(const std::string& path);
 
-// Writes `content` to `path` atomically (temp file, fsync, rename, fsync dir).
+// Writes `content` to `path` atomically: a fresh temporary next to it
+// (created exclusively, so no other file is ever truncated), fsync, rename,
+// fsync of the directory.
 void write_file_atomic(const std::string& path, const std::string& content);
 
 }  // namespace gradlab::cli

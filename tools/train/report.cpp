@@ -1,39 +1,35 @@
-// tools/train/report.cpp — progress line, metrics.csv, SVG curves, confusion matrix.
+// tools/train/report.cpp — progress line, SVG curves, confusion matrix.
 #include "tools/train/report.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
+
+#include "tools/common/process.h"
 
 namespace gradlab::cli {
 
 namespace {
-std::string num(double v) {
-  if (std::isnan(v)) return "";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 std::string fixed(double v, int digits) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
 }
-}  // namespace
-
-std::string metrics_csv(const std::vector<EpochMetrics>& rows) {
-  std::string s = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n";
-  for (const EpochMetrics& r : rows)
-    s += std::to_string(r.epoch) + "," + num(r.train_loss) + "," + num(r.train_acc) + "," + num(r.val_loss) + "," +
-         num(r.val_acc) + "," + num(r.lr) + "," + fixed(r.seconds, 3) + "\n";
-  return s;
+// A value for gnuplot's data file: NaN marks a missing point.
+std::string datum(std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return "NaN";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", *v);
+  return buf;
 }
+}  // namespace
 
 // ---- SVG -----------------------------------------------------------------------------
 std::string learning_curves_svg_builtin(const std::vector<EpochMetrics>& rows) {
@@ -75,41 +71,65 @@ std::string learning_curves_svg_builtin(const std::vector<EpochMetrics>& rows) {
     line(get_train, "#1f77b4", "train", pad + 15);
     line(get_val, "#d62728", "validation", pad + 30);
   };
-  panel(pad, "loss", [](const EpochMetrics& r) { return r.train_loss; }, [](const EpochMetrics& r) { return r.val_loss; });
-  panel(2 * pad + pw, "accuracy", [](const EpochMetrics& r) { return r.train_acc; },
-        [](const EpochMetrics& r) { return r.val_acc; });
+  auto or_nan = [](std::optional<double> v) { return v.value_or(NAN); };
+  panel(
+      pad, "loss", [](const EpochMetrics& r) { return r.train_loss; },
+      [&](const EpochMetrics& r) { return or_nan(r.val_loss); });
+  panel(
+      2 * pad + pw, "accuracy", [](const EpochMetrics& r) { return r.train_acc; },
+      [&](const EpochMetrics& r) { return or_nan(r.val_acc); });
   os << "</svg>\n";
   return os.str();
 }
 
-std::string learning_curves_svg(const std::vector<EpochMetrics>& rows, bool* gnuplot_used) {
-  if (gnuplot_used) *gnuplot_used = false;
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0 || rows.empty()) return learning_curves_svg_builtin(rows);
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("gradlab-plot-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+namespace {
+
+// Draws with gnuplot in `dir`: the data and the script hold no path (the
+// child runs in `dir`), and the child gets an argument vector, not a shell.
+std::string gnuplot_svg(const std::vector<EpochMetrics>& rows, const std::filesystem::path& dir) {
   {
     std::ofstream d(dir / "m.dat");
     for (const EpochMetrics& r : rows)
-      d << r.epoch << " " << num(r.train_loss) << " " << (std::isnan(r.val_loss) ? "NaN" : num(r.val_loss)) << " "
-        << num(r.train_acc) << " " << (std::isnan(r.val_acc) ? "NaN" : num(r.val_acc)) << "\n";
+      d << r.epoch << " " << datum(r.train_loss) << " " << datum(r.val_loss) << " "
+        << datum(r.train_acc) << " " << datum(r.val_acc) << "\n";
     std::ofstream g(dir / "plot.gp");
     g << "set terminal svg size 900,360 font 'sans,11' background rgb 'white'\n"
-      << "set output '" << (dir / "out.svg").string() << "'\nset datafile missing 'NaN'\n"
+      << "set output 'out.svg'\nset datafile missing 'NaN'\n"
       << "set multiplot layout 1,2\nset xlabel 'epoch'\nset key top right\nset grid\n"
-      << "set title 'loss'\nplot '" << (dir / "m.dat").string()
-      << "' u 1:2 w lp t 'train' lc rgb '#1f77b4', '' u 1:3 w lp t 'validation' lc rgb '#d62728'\n"
-      << "set title 'accuracy'\nset key bottom right\nplot '" << (dir / "m.dat").string()
-      << "' u 1:4 w lp t 'train' lc rgb '#1f77b4', '' u 1:5 w lp t 'validation' lc rgb '#d62728'\n"
+      << "set title 'loss'\nplot 'm.dat' u 1:2 w lp t 'train' lc rgb '#1f77b4', "
+      << "'' u 1:3 w lp t 'validation' lc rgb '#d62728'\n"
+      << "set title 'accuracy'\nset key bottom right\nplot 'm.dat' u 1:4 w lp t 'train' "
+      << "lc rgb '#1f77b4', '' u 1:5 w lp t 'validation' lc rgb '#d62728'\n"
       << "unset multiplot\n";
+    if (!d || !g) return "";
   }
-  const std::string cmd = "gnuplot '" + (dir / "plot.gp").string() + "' >/dev/null 2>&1";
+  labtools::Limits limits;
+  limits.wall_seconds = 30;
+  limits.file_mb = 64;
+  const labtools::ProcessResult r = labtools::run_process(
+      {"gnuplot", "plot.gp"}, dir, dir / "gnuplot.log", limits, {{"TMPDIR", dir.string()}});
+  if (!r.ok()) return "";
+  std::ifstream in(dir / "out.svg");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string learning_curves_svg(const std::vector<EpochMetrics>& rows,
+                                const std::filesystem::path& work_dir, bool* gnuplot_used) {
+  namespace fs = std::filesystem;
+  if (gnuplot_used) *gnuplot_used = false;
+  if (rows.empty()) return learning_curves_svg_builtin(rows);
+  std::string tmpl = (work_dir / ".plot-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) return learning_curves_svg_builtin(rows);
+  const fs::path dir(tmpl);
   std::string svg;
-  if (std::system(cmd.c_str()) == 0) {
-    std::ifstream in(dir / "out.svg");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    svg = ss.str();
+  try {
+    svg = gnuplot_svg(rows, dir);
+  } catch (const std::exception&) {
+    svg.clear();
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -119,47 +139,101 @@ std::string learning_curves_svg(const std::vector<EpochMetrics>& rows, bool* gnu
 }
 
 // ---- confusion matrix ------------------------------------------------------------------
+Confusion::Confusion(std::vector<int64_t> classes) : classes_(std::move(classes)) {
+  if (!std::is_sorted(classes_.begin(), classes_.end()) ||
+      std::adjacent_find(classes_.begin(), classes_.end()) != classes_.end())
+    throw std::invalid_argument("Confusion: classes must be sorted and distinct");
+  // (a row per class, one column per class and "other"; k <= the labels' count)
+  const std::size_t k = classes_.size();
+  counts_.resize(k);
+  for (std::vector<int64_t>& row : counts_) row.resize(k + 1, 0);
+}
+
+void Confusion::add(int64_t truth, int64_t predicted) {
+  const auto t = std::lower_bound(classes_.begin(), classes_.end(), truth);
+  if (t == classes_.end() || *t != truth)
+    throw std::invalid_argument("Confusion::add: class " + std::to_string(truth) +
+                                " is not among the counted classes");
+  const auto p = std::lower_bound(classes_.begin(), classes_.end(), predicted);
+  const size_t col = p != classes_.end() && *p == predicted
+                         ? static_cast<size_t>(p - classes_.begin())
+                         : classes_.size();
+  ++counts_[static_cast<size_t>(t - classes_.begin())][col];
+}
+
+int64_t Confusion::total() const {
+  int64_t n = 0;
+  for (const auto& row : counts_)
+    for (int64_t v : row) n += v;
+  return n;
+}
+
+int64_t Confusion::correct() const {
+  int64_t n = 0;
+  for (size_t t = 0; t < counts_.size(); ++t) n += counts_[t][t];
+  return n;
+}
+
+bool Confusion::has_other() const {
+  for (const auto& row : counts_)
+    if (row.back() != 0) return true;
+  return false;
+}
+
+namespace {
+std::string class_name(const std::vector<std::string>& names, int64_t id) {
+  return id >= 0 && static_cast<size_t>(id) < names.size() ? names[static_cast<size_t>(id)]
+                                                           : std::to_string(id);
+}
+}  // namespace
+
 std::string format_confusion(const Confusion& m, const std::vector<std::string>& names) {
-  int64_t total = 0, right = 0;
-  for (size_t t = 0; t < m.size(); ++t)
-    for (size_t p = 0; p < m[t].size(); ++p) {
-      total += m[t][p];
-      if (t == p) right += m[t][p];
-    }
+  const int64_t total = m.total(), right = m.correct();
+  const size_t k = m.classes().size();
+  const bool other = m.has_other();
   size_t w = 6;
-  for (const std::string& n : names) w = std::max(w, n.size());
+  for (int64_t c : m.classes()) w = std::max(w, class_name(names, c).size());
   std::ostringstream os;
-  os << "accuracy " << fixed(total ? static_cast<double>(right) / static_cast<double>(total) : 0.0, 4) << " (" << right
-     << "/" << total << ")\nconfusion matrix (rows: true class, columns: predicted)\n";
+  os << "accuracy "
+     << fixed(total ? static_cast<double>(right) / static_cast<double>(total) : 0.0, 4) << " ("
+     << right << "/" << total << ")\nconfusion matrix (rows: true class, columns: predicted"
+     << (other ? "; other: a class not among the true ones" : "") << ")\n";
   os << std::string(w + 2, ' ');
-  for (size_t p = 0; p < m.size(); ++p) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%6zu", p);
+  char buf[32];
+  for (int64_t c : m.classes()) {
+    std::snprintf(buf, sizeof buf, "%6lld", static_cast<long long>(c));
     os << buf;
   }
+  if (other) os << " other";
   os << "   recall\n";
-  for (size_t t = 0; t < m.size(); ++t) {
-    std::string n = t < names.size() ? names[t] : std::to_string(t);
+  for (size_t t = 0; t < k; ++t) {
+    const std::string n = class_name(names, m.classes()[t]);
     os << n << std::string(w + 2 - n.size(), ' ');
     int64_t row = 0;
-    for (size_t p = 0; p < m[t].size(); ++p) {
-      char buf[24];
-      std::snprintf(buf, sizeof buf, "%6lld", static_cast<long long>(m[t][p]));
+    for (size_t p = 0; p <= k; ++p) {
+      const int64_t v = m.counts()[t][p];
+      row += v;
+      if (p == k && !other) break;
+      std::snprintf(buf, sizeof buf, "%6lld", static_cast<long long>(v));
       os << buf;
-      row += m[t][p];
     }
-    os << "   " << fixed(row ? static_cast<double>(m[t][t]) / static_cast<double>(row) : 0.0, 3) << "\n";
+    os << "   "
+       << fixed(row ? static_cast<double>(m.counts()[t][t]) / static_cast<double>(row) : 0.0, 3)
+       << "\n";
   }
   return os.str();
 }
 
 std::string confusion_csv(const Confusion& m, const std::vector<std::string>& names) {
+  const size_t k = m.classes().size();
+  const bool other = m.has_other();
   std::string s = "true\\predicted";
-  for (size_t p = 0; p < m.size(); ++p) s += "," + (p < names.size() ? names[p] : std::to_string(p));
+  for (int64_t c : m.classes()) s += "," + class_name(names, c);
+  if (other) s += ",other";
   s += "\n";
-  for (size_t t = 0; t < m.size(); ++t) {
-    s += t < names.size() ? names[t] : std::to_string(t);
-    for (int64_t v : m[t]) s += "," + std::to_string(v);
+  for (size_t t = 0; t < k; ++t) {
+    s += class_name(names, m.classes()[t]);
+    for (size_t p = 0; p < k + (other ? 1 : 0); ++p) s += "," + std::to_string(m.counts()[t][p]);
     s += "\n";
   }
   return s;

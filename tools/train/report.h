@@ -1,36 +1,55 @@
-// tools/train/report.h — what a run shows a person: the progress line, metrics.csv,
-// the learning-curve plot (SVG) and the confusion matrix.
+// tools/train/report.h — what a run shows a person: the progress line, the
+// learning-curve plot (SVG) and the confusion matrix. (metrics.csv is
+// tools/train/metrics.h.)
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "tools/train/metrics.h"
+
 namespace gradlab::cli {
 
-struct EpochMetrics {
-  int64_t epoch = 0;  // 1-based
-  double train_loss = 0, train_acc = 0;
-  double val_loss = 0, val_acc = 0;  // NaN when there is no validation set
-  double lr = 0;
-  double seconds = 0;
-};
-
-// metrics.csv: header "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds"
-// and one row per epoch; values printed with round-trip precision so two
-// identical runs give identical files (apart from the seconds column).
-std::string metrics_csv(const std::vector<EpochMetrics>& rows);
-
-// Loss and accuracy curves as an SVG document. Uses gnuplot when it is on
-// PATH (gnuplot_used set true), otherwise gradlab's own small SVG writer.
-std::string learning_curves_svg(const std::vector<EpochMetrics>& rows, bool* gnuplot_used = nullptr);
+// Loss and accuracy curves as an SVG document. Draws with gnuplot when it is
+// on PATH (gnuplot_used set true), run without a shell (an argument vector,
+// a time limit) in a fresh directory made under `work_dir`, which it removes
+// again; otherwise, or if gnuplot fails, with gradlab's own SVG writer. The
+// data and script are addressed relative to that directory, so no path (nor
+// TMPDIR) ever ends up inside a command or a gnuplot script.
+std::string learning_curves_svg(const std::vector<EpochMetrics>& rows,
+                                const std::filesystem::path& work_dir,
+                                bool* gnuplot_used = nullptr);
 // The fallback writer alone (tests call it directly).
 std::string learning_curves_svg_builtin(const std::vector<EpochMetrics>& rows);
 
-// counts[t][p]: examples of true class t predicted as p.
-using Confusion = std::vector<std::vector<int64_t>>;
-// A table with class names, a row per true class; "accuracy" line first.
+// Counts of (true class, predicted class), sized by the classes present: a
+// row per class among the true labels, a column per such class and one
+// "other" column for predictions of any class not among them.
+class Confusion {
+ public:
+  Confusion() = default;
+  // classes: the true classes to count (sorted ascending, distinct).
+  explicit Confusion(std::vector<int64_t> classes);
+  // truth must be one of classes() (std::invalid_argument otherwise).
+  void add(int64_t truth, int64_t predicted);
+
+  const std::vector<int64_t>& classes() const { return classes_; }
+  // counts[t][p]: p < classes().size() is that class, p == classes().size() "other".
+  const std::vector<std::vector<int64_t>>& counts() const { return counts_; }
+  int64_t total() const;
+  int64_t correct() const;
+  bool has_other() const;  // some prediction fell outside classes()
+
+ private:
+  std::vector<int64_t> classes_;
+  std::vector<std::vector<int64_t>> counts_;
+};
+
+// A table: the accuracy line, then a row per true class with its name
+// (names[id], or the id) and recall.
 std::string format_confusion(const Confusion& m, const std::vector<std::string>& names);
 std::string confusion_csv(const Confusion& m, const std::vector<std::string>& names);
 

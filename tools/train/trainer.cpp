@@ -1,10 +1,4 @@
 // tools/train/trainer.cpp — the training loop of `gradlab train`.
-//
-// Reproducibility: the batch order of epoch e is a pure function of
-// (seed, e) (see datasets/loader.h), the model is built from Generator(seed),
-// and the checkpoint holds parameters, optimizer buffers, the position inside
-// the epoch and the running sums. So a run resumed from any checkpoint
-// reproduces the uninterrupted run's metrics.csv exactly (seconds aside).
 #include "tools/train/trainer.h"
 
 #include <omp.h>
@@ -13,9 +7,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
+#include <set>
 
 #include "core/autograd.h"
 #include "core/ops.h"
@@ -24,90 +16,58 @@
 #include "optim/adam.h"
 #include "optim/schedule.h"
 #include "optim/sgd.h"
+#include "tools/train/memory.h"
+#include "tools/train/specs.h"
 
 extern "C" void openblas_set_num_threads(int);
 
 namespace gradlab::cli {
 
-volatile std::sig_atomic_t g_stop_requested = 0;
+volatile std::sig_atomic_t g_stop_signal = 0;
 
 void install_stop_handlers() {
   struct sigaction sa {};
-  sa.sa_handler = [](int) { g_stop_requested = 1; };
+  sa.sa_handler = [](int sig) {
+    if (g_stop_signal == 0) g_stop_signal = sig;
+  };
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  // SIGHUP (the terminal went away) and SIGPIPE (stdout closed, as by
+  // `| head`) stop the run like SIGTERM: with a checkpoint, not mid-write.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaction(sig, &sa, nullptr);
 }
 
 namespace {
 
-std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& cfg, const std::vector<Tensor>& params) {
+std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& cfg,
+                                                 const std::vector<Tensor>& params) {
   if (cfg.optimizer == "sgd")
-    return std::make_unique<optim::SGD>(params, optim::SGDOptions{.lr = cfg.lr, .momentum = cfg.momentum,
-                                                                    .weight_decay = cfg.weight_decay});
+    return std::make_unique<optim::SGD>(
+        params, optim::SGDOptions{
+                    .lr = cfg.lr, .momentum = cfg.momentum, .weight_decay = cfg.weight_decay});
   if (cfg.optimizer == "adam")
-    return std::make_unique<optim::Adam>(params, optim::AdamOptions{.lr = cfg.lr, .weight_decay = cfg.weight_decay});
+    return std::make_unique<optim::Adam>(
+        params, optim::AdamOptions{.lr = cfg.lr, .weight_decay = cfg.weight_decay});
   if (cfg.optimizer == "adamw")
-    return std::make_unique<optim::AdamW>(params, optim::AdamWOptions{.lr = cfg.lr, .weight_decay = cfg.weight_decay});
+    return std::make_unique<optim::AdamW>(
+        params, optim::AdamWOptions{.lr = cfg.lr, .weight_decay = cfg.weight_decay});
   throw std::invalid_argument("--optimizer '" + cfg.optimizer + "': expected sgd, adam or adamw");
+}
+
+// Per-parameter buffers the optimizer keeps (for the memory estimate).
+uint64_t optimizer_buffers(const TrainConfig& cfg) {
+  if (cfg.optimizer == "sgd") return cfg.momentum > 0 ? 1 : 0;
+  return 2;  // Adam's two moments
 }
 
 // lr for the update about to happen (epoch e, global step t).
 double scheduled_lr(const TrainConfig& cfg, int64_t epoch, int64_t step, int64_t total_steps) {
-  if (cfg.schedule == "step") return optim::StepLR(cfg.lr, std::max<int64_t>(1, cfg.epochs / 3), 0.1).lr_at(epoch);
+  if (cfg.schedule == "step")
+    return optim::StepLR(cfg.lr, std::max<int64_t>(1, cfg.epochs / 3), 0.1).lr_at(epoch);
   if (cfg.schedule == "cosine") {
     const int64_t warmup = std::min<int64_t>(total_steps / 20, 500);
     return optim::CosineWithWarmup(cfg.lr, warmup, std::max<int64_t>(total_steps, 1)).lr_at(step);
   }
   return cfg.lr;
-}
-
-nlohmann::json metrics_json(const std::vector<EpochMetrics>& rows) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const EpochMetrics& r : rows)
-    a.push_back({r.epoch, r.train_loss, r.train_acc, std::isnan(r.val_loss) ? nlohmann::json() : nlohmann::json(r.val_loss),
-                 std::isnan(r.val_acc) ? nlohmann::json() : nlohmann::json(r.val_acc), r.lr, r.seconds});
-  return a;
-}
-
-// An integer field of a checkpoint's metadata. Integers only: nlohmann's
-// get<int64_t>() of a float such as 1e300 is undefined behaviour.
-int64_t meta_int(const nlohmann::json& v) {
-  if (!v.is_number_integer()) throw std::runtime_error("checkpoint metadata: expected an integer, got " + v.dump());
-  return v.get<int64_t>();
-}
-
-std::vector<EpochMetrics> metrics_from_json(const nlohmann::json& a) {
-  std::vector<EpochMetrics> rows;
-  for (const auto& r : a) {
-    EpochMetrics m;
-    m.epoch = meta_int(r.at(0));
-    m.train_loss = r.at(1).get<double>();
-    m.train_acc = r.at(2).get<double>();
-    m.val_loss = r.at(3).is_null() ? NAN : r.at(3).get<double>();
-    m.val_acc = r.at(4).is_null() ? NAN : r.at(4).get<double>();
-    m.lr = r.at(5).get<double>();
-    m.seconds = r.at(6).get<double>();
-    rows.push_back(m);
-  }
-  return rows;
-}
-
-Checkpoint make_checkpoint(const TrainConfig& cfg, const RunState& st, const nn::Module& model,
-                           const optim::Optimizer& opt, const data::Normalizer& norm) {
-  Checkpoint c;
-  const optim::OptimizerState os = opt.state();
-  c.meta = {{"format", "gradlab-checkpoint"},
-            {"config", to_json(cfg)},
-            {"progress",
-             {{"epoch", st.epoch}, {"batch", st.batch}, {"loss_sum", st.loss_sum}, {"correct", st.correct},
-              {"seen", st.seen}, {"epoch_seconds", st.epoch_seconds}}},
-            {"metrics", metrics_json(st.metrics)},
-            {"normalizer", {{"mean", norm.mean}, {"std", norm.stddev}}},
-            {"optimizer", {{"name", opt.name()}, {"step", os.step}, {"lr", os.lr}}}};
-  for (const auto& [k, t] : model.state_dict()) c.tensors.insert("model." + k, t);
-  for (const auto& [k, t] : os.tensors) c.tensors.insert("optim." + k, t);
-  return c;
 }
 
 nn::StateDict with_prefix(const nn::StateDict& all, const std::string& prefix) {
@@ -117,103 +77,201 @@ nn::StateDict with_prefix(const nn::StateDict& all, const std::string& prefix) {
   return out;
 }
 
+// The thread count changes how fast, never what is computed. The OpenMP
+// kernels (the losses) split their work so that every thread count gives
+// bit-identical results; OpenBLAS's threaded GEMM does not (it partitions
+// the output by thread count, and the partitions' edge kernels round
+// differently), so BLAS always runs on one thread and --threads goes to
+// OpenMP only.
 void set_threads(int64_t threads) {
   omp_set_num_threads(static_cast<int>(threads));
-  openblas_set_num_threads(static_cast<int>(threads));
+  openblas_set_num_threads(1);
 }
+
+uint64_t float_bytes(uint64_t n) { return sat_mul(n, sizeof(float)); }
+
+void check_model_fits(const TrainConfig& cfg, const ModelSpec& spec, const DataRecord& rec,
+                      int64_t train_examples) {
+  const ModelKind& kind = model_kind(spec);
+  const uint64_t params = kind.parameters(spec, rec.in_features, rec.num_classes);
+  const uint64_t buffers = optimizer_buffers(cfg);
+  // Parameters, gradients and optimizer buffers; a checkpoint copies the
+  // parameters and buffers, and is encoded to bytes (twice while written).
+  const uint64_t model = sat_add(float_bytes(sat_mul(params, 2 + buffers)),
+                                 float_bytes(sat_mul(sat_mul(params, 1 + buffers), 3)));
+  const std::string shape = std::to_string(params) + " parameters for " +
+                            std::to_string(rec.in_features) + " inputs and " +
+                            std::to_string(rec.num_classes) + " classes";
+  require_memory(model, "--model " + cfg.model + " (" + shape + ")", "use smaller hidden sizes");
+  // A batch's activations, kept for backward, with their gradients and
+  // temporaries (x3); evaluation runs batches of 1024 without them.
+  const uint64_t per_example = kind.activations(spec, rec.in_features, rec.num_classes);
+  const uint64_t batch = static_cast<uint64_t>(std::min(cfg.batch_size, train_examples));
+  const uint64_t acts = sat_add(float_bytes(sat_mul(sat_mul(per_example, batch), 3)),
+                                float_bytes(sat_mul(per_example, 1024)));
+  require_memory(sat_add(model, acts),
+                 "--batch-size " + std::to_string(cfg.batch_size) + " with --model " + cfg.model,
+                 "use a smaller --batch-size");
+}
+
+std::string fmt_lr(double lr) { return fmt::format("{:g}", lr); }
 
 }  // namespace
 
-EvalResult evaluate(nn::Module& model, const data::Dataset& d, int64_t num_classes) {
+EvalResult evaluate(nn::Module& model, const data::Dataset& d) {
   NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
   EvalResult r;
-  r.confusion.assign(static_cast<size_t>(num_classes), std::vector<int64_t>(static_cast<size_t>(num_classes), 0));
+  const std::vector<int64_t> labels = d.labels.contiguous().to_vector<int64_t>();
+  const std::set<int64_t> present(labels.begin(), labels.end());
+  r.confusion = Confusion(std::vector<int64_t>(present.begin(), present.end()));
   const int64_t n = d.size();
   double loss_sum = 0;
-  int64_t correct = 0;
   for (int64_t start = 0; start < n; start += 1024) {
     const int64_t len = std::min<int64_t>(1024, n - start);
     Tensor x = narrow(d.features, 0, start, len), y = narrow(d.labels, 0, start, len);
     Tensor logits = model.forward(x);
     loss_sum += cross_entropy(logits, y, {.reduction = Reduction::Sum}).item();
-    const std::vector<int64_t> pred = argmax(logits, -1).to_vector<int64_t>(), truth = y.to_vector<int64_t>();
-    for (size_t i = 0; i < pred.size(); ++i) {
-      correct += pred[i] == truth[i];
-      ++r.confusion[static_cast<size_t>(truth[i])][static_cast<size_t>(pred[i])];
-    }
+    const std::vector<int64_t> pred = argmax(logits, -1).to_vector<int64_t>();
+    for (size_t i = 0; i < pred.size(); ++i)
+      r.confusion.add(labels[static_cast<size_t>(start) + i], pred[i]);
   }
   model.train(was_training);
   r.loss = n ? loss_sum / static_cast<double>(n) : NAN;
-  r.accuracy = n ? static_cast<double>(correct) / static_cast<double>(n) : NAN;
+  r.accuracy = n ? static_cast<double>(r.confusion.correct()) / static_cast<double>(n) : NAN;
   return r;
 }
 
-data::Normalizer checkpoint_normalizer(const Checkpoint& ckpt) {
-  data::Normalizer norm;
-  norm.mean = ckpt.meta.at("normalizer").at("mean").get<std::vector<float>>();
-  norm.stddev = ckpt.meta.at("normalizer").at("std").get<std::vector<float>>();
-  return norm;
+TrainSession make_session(const TrainConfig& cfg, RunData data, const Checkpoint* resume,
+                          const std::string& resume_name) {
+  TrainSession s;
+  s.cfg = cfg;
+  s.data = std::move(data);
+  const ModelSpec spec = parse_model_spec(cfg.model);
+  check_model_fits(cfg, spec, s.data.record, s.data.train.size());
+  {
+    AllocationScope scope("building --model " + cfg.model);
+    s.model = build_model(spec, s.data.record.in_features, s.data.record.num_classes, cfg.seed);
+    s.opt = make_optimizer(cfg, s.model->parameters());
+  }
+  s.batches_per_epoch = (s.data.train.size() + cfg.batch_size - 1) / cfg.batch_size;
+  s.state.optimizer = s.opt->name();
+  s.state.lr = s.opt->lr();
+  if (!resume) return s;
+
+  auto bad = [&](const std::string& what) {
+    return std::runtime_error("checkpoint " + resume_name + ": " + what);
+  };
+  try {
+    s.state = run_state_from_json(resume->meta.at("progress"));
+    check_run_state(s.state, {.epochs = cfg.epochs,
+                              .batches_per_epoch = s.batches_per_epoch,
+                              .batch_size = cfg.batch_size,
+                              .optimizer = s.opt->name()});
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(e.what());
+  } catch (const std::runtime_error& e) {
+    throw bad(e.what());
+  }
+  try {
+    s.model->load_state_dict(with_prefix(resume->tensors, "model."));
+    optim::OptimizerState os;
+    os.step = s.state.optimizer_step;
+    os.lr = s.state.lr;
+    os.tensors = with_prefix(resume->tensors, "optim.");
+    s.opt->load_state(os);
+  } catch (const std::invalid_argument& e) {
+    throw bad(std::string("does not match the model: ") + e.what());
+  }
+  return s;
 }
 
-TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::string& run_dir,
-                       const Checkpoint* resume) {
-  namespace fs = std::filesystem;
+Checkpoint make_checkpoint(const TrainSession& s, const RunState& state,
+                           const std::filesystem::path& run_dir) {
+  Checkpoint c;
+  const optim::OptimizerState os = s.opt->state();
+  RunState st = state;
+  st.optimizer = s.opt->name();
+  st.optimizer_step = os.step;
+  st.lr = os.lr;
+  c.meta = {{"format", "gradlab-checkpoint"},
+            {"run", {{"id", s.run_id}, {"dir", run_dir.string()}}},
+            {"config", to_json(s.cfg)},
+            {"data", to_json(s.data.record)},
+            {"progress", to_json(st)}};
+  for (const auto& [k, t] : s.model->state_dict()) c.tensors.insert("model." + k, t);
+  for (const auto& [k, t] : os.tensors) c.tensors.insert("optim." + k, t);
+  return c;
+}
+
+TrainOutcome train_run(TrainSession& s, const RunDir& dir) {
+  const TrainConfig& cfg = s.cfg;
   set_threads(cfg.threads);
-  RunState st;
-  if (resume) {
-    const auto& p = resume->meta.at("progress");
-    st.epoch = meta_int(p.at("epoch"));
-    st.batch = meta_int(p.at("batch"));
-    st.loss_sum = p.at("loss_sum").get<double>();
-    st.correct = meta_int(p.at("correct"));
-    st.seen = meta_int(p.at("seen"));
-    st.epoch_seconds = p.at("epoch_seconds").get<double>();
-    st.metrics = metrics_from_json(resume->meta.at("metrics"));
-  }
-  auto model = build_model(parse_model_spec(cfg.model), data.in_features, data.num_classes, cfg.seed);
-  auto opt = make_optimizer(cfg, model->parameters());
-  if (resume) {
-    model->load_state_dict(with_prefix(resume->tensors, "model."));
-    optim::OptimizerState os;
-    os.step = meta_int(resume->meta.at("optimizer").at("step"));
-    os.lr = resume->meta.at("optimizer").at("lr").get<double>();
-    os.tensors = with_prefix(resume->tensors, "optim.");
-    opt->load_state(os);
-  }
-  data::DataLoader loader(data.train, {.batch_size = cfg.batch_size, .shuffle = true, .seed = cfg.seed});
+  RunState& st = s.state;
+  data::DataLoader loader(s.data.train,
+                          {.batch_size = cfg.batch_size, .shuffle = true, .seed = cfg.seed});
   const int64_t nb = loader.num_batches(), total_steps = nb * cfg.epochs;
-  const fs::path dir(run_dir);
-  const std::string ckpt_path = (dir / "checkpoint.ckpt").string();
+  const std::string ckpt_path = dir.file("checkpoint.ckpt");
   Progress progress(::isatty(STDOUT_FILENO) != 0);
   CrossEntropyOptions ce{.label_smoothing = cfg.label_smoothing};
   TrainOutcome outcome;
+  // Where the checkpoint on disk stands (the caller saved or resumed it).
+  int64_t saved_epoch = st.epoch, saved_batch = st.batch;
+  auto save = [&](const RunState& at) {
+    AllocationScope scope("writing " + ckpt_path);
+    save_checkpoint(make_checkpoint(s, at, dir.path()), ckpt_path);
+    saved_epoch = at.epoch;
+    saved_batch = at.batch;
+  };
 
   for (; st.epoch < cfg.epochs; ++st.epoch) {
+    AllocationScope scope("training epoch " + std::to_string(st.epoch + 1));
     const auto t0 = std::chrono::steady_clock::now();
     const std::vector<int64_t> order = loader.order(st.epoch);
     progress.start_epoch(st.epoch + 1, cfg.epochs, nb);
-    double lr = opt->lr();
+    double lr = s.opt->lr();
     for (; st.batch < nb; ++st.batch) {
-      if (g_stop_requested) {
-        st.epoch_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (g_stop_signal) {
+        st.epoch_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         progress.finish_epoch();
-        save_checkpoint(make_checkpoint(cfg, st, *model, *opt, data.norm), ckpt_path);
-        outcome.interrupted = true;
+        save(st);
+        outcome.status = TrainOutcome::Status::Stopped;
+        outcome.signal = g_stop_signal;
         return outcome;
       }
       lr = scheduled_lr(cfg, st.epoch, st.epoch * nb + st.batch, total_steps);
-      opt->set_lr(lr);
+      s.opt->set_lr(lr);
       data::Batch b = loader.batch(order, st.batch);
-      Tensor logits = model->forward(b.x);
+      Tensor logits = s.model->forward(b.x);
       Tensor loss = cross_entropy(logits, b.y, ce);
-      opt->zero_grad();
+      const double l = loss.item();
+      if (!std::isfinite(l)) {
+        progress.finish_epoch();
+        outcome.status = TrainOutcome::Status::Diverged;
+        const std::string saved =
+            saved_epoch == 0 && saved_batch == 0 ? "before its first step"
+            : saved_batch == 0 ? fmt::format("at the end of epoch {}", saved_epoch)
+                               : fmt::format("at epoch {}, batch {}", saved_epoch + 1, saved_batch);
+        outcome.message = fmt::format(
+            "training diverged: the loss is {} at epoch {} of {}, step {} of {} (global step {}, "
+            "lr {}); that step was not applied, and {} holds the run as it was {}. Try a smaller "
+            "--lr than {} (e.g. --lr {}) in a new run.",
+            std::isnan(l) ? "nan"
+            : l > 0       ? "inf"
+                          : "-inf",
+            st.epoch + 1, cfg.epochs, st.batch + 1, nb, st.epoch * nb + st.batch + 1, fmt_lr(lr),
+            ckpt_path, saved, fmt_lr(cfg.lr), fmt_lr(cfg.lr / 10));
+        return outcome;
+      }
+      s.opt->zero_grad();
       loss.backward();
-      opt->step();
+      s.opt->step();
       const int64_t bs = b.y.numel();
-      st.loss_sum += loss.item() * static_cast<double>(bs);
-      const std::vector<int64_t> pred = argmax(logits.detach(), -1).to_vector<int64_t>(), y = b.y.to_vector<int64_t>();
+      st.loss_sum += l * static_cast<double>(bs);
+      const std::vector<int64_t> pred = argmax(logits.detach(), -1).to_vector<int64_t>(),
+                                 y = b.y.to_vector<int64_t>();
       for (size_t i = 0; i < pred.size(); ++i) st.correct += pred[i] == y[i];
       st.seen += bs;
       progress.update(st.batch, st.loss_sum / static_cast<double>(st.seen), st.seen);
@@ -222,19 +280,21 @@ TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::s
     EpochMetrics m;
     m.epoch = st.epoch + 1;
     m.train_loss = st.loss_sum / static_cast<double>(std::max<int64_t>(st.seen, 1));
-    m.train_acc = static_cast<double>(st.correct) / static_cast<double>(std::max<int64_t>(st.seen, 1));
-    m.val_loss = m.val_acc = NAN;
-    if (data.val.features.defined() && data.val.size() > 0) {
-      EvalResult v = evaluate(*model, data.val, data.num_classes);
+    m.train_acc =
+        static_cast<double>(st.correct) / static_cast<double>(std::max<int64_t>(st.seen, 1));
+    if (s.data.val.features.defined() && s.data.val.size() > 0) {
+      EvalResult v = evaluate(*s.model, s.data.val);
       m.val_loss = v.loss;
       m.val_acc = v.accuracy;
     }
     m.lr = lr;
-    m.seconds = st.epoch_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m.seconds = st.epoch_seconds +
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     st.metrics.push_back(m);
-    spdlog::info("epoch {:>3}/{}  train loss {:.4f} acc {:.4f}{}  lr {:.3g}  {:.2f}s", m.epoch, cfg.epochs,
-                 m.train_loss, m.train_acc,
-                 std::isnan(m.val_acc) ? std::string() : fmt::format("  val loss {:.4f} acc {:.4f}", m.val_loss, m.val_acc),
+    spdlog::info("epoch {:>3}/{}  train loss {:.4f} acc {:.4f}{}  lr {:.3g}  {:.2f}s", m.epoch,
+                 cfg.epochs, m.train_loss, m.train_acc,
+                 m.val_acc ? fmt::format("  val loss {:.4f} acc {:.4f}", *m.val_loss, *m.val_acc)
+                           : std::string(),
                  m.lr, m.seconds);
     st.batch = 0;
     st.loss_sum = 0;
@@ -242,14 +302,18 @@ TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::s
     st.epoch_seconds = 0;
     RunState next = st;
     ++next.epoch;
-    write_file_atomic((dir / "metrics.csv").string(), metrics_csv(st.metrics));
-    save_checkpoint(make_checkpoint(cfg, next, *model, *opt, data.norm), ckpt_path);
+    // The checkpoint first: metrics.csv may lag it after a crash, never lead it.
+    save(next);
+    dir.write("metrics.csv", metrics_csv(st.metrics));
   }
-  outcome.test = evaluate(*model, data.test, data.num_classes);
-  write_file_atomic((dir / "metrics.csv").string(), metrics_csv(st.metrics));
-  write_file_atomic((dir / "curves.svg").string(), learning_curves_svg(st.metrics));
-  write_file_atomic((dir / "confusion.txt").string(), format_confusion(outcome.test.confusion, data.class_names));
-  write_file_atomic((dir / "confusion.csv").string(), confusion_csv(outcome.test.confusion, data.class_names));
+  {
+    AllocationScope scope("evaluating on the " + s.data.test_name + " split");
+    outcome.test = evaluate(*s.model, s.data.test);
+  }
+  dir.write("metrics.csv", metrics_csv(st.metrics));
+  dir.write("curves.svg", learning_curves_svg(st.metrics, dir.path()));
+  dir.write("confusion.txt", format_confusion(outcome.test.confusion, s.data.record.class_names));
+  dir.write("confusion.csv", confusion_csv(outcome.test.confusion, s.data.record.class_names));
   return outcome;
 }
 
@@ -257,37 +321,40 @@ LoadedModel load_model(const Checkpoint& ckpt, const std::string& path) {
   LoadedModel lm;
   try {
     lm.cfg = config_from_json(ckpt.meta.at("config"));
-    lm.norm = checkpoint_normalizer(ckpt);
+    lm.data = data_record_from_json(ckpt.meta.at("data"));
   } catch (const std::exception& e) {
     throw std::runtime_error("checkpoint " + path + ": bad metadata: " + e.what());
   }
-  nn::StateDict params = with_prefix(ckpt.tensors, "model.");
-  // The model's shape comes from its own weights: first Linear's in, last's out.
-  const Tensor* first = params.find("0.weight");
-  if (!first || first->dim() != 2) throw std::runtime_error("checkpoint " + path + ": no model weights ('model.0.weight')");
-  lm.in_features = first->size(1);
-  const ModelSpec spec = parse_model_spec(lm.cfg.model);
-  const Tensor* last = params.find(std::to_string(2 * spec.hidden.size()) + ".weight");
-  if (!last || last->dim() != 2)
-    throw std::runtime_error("checkpoint " + path + ": model weights do not match the model spec '" + lm.cfg.model + "'");
-  lm.num_classes = last->size(0);
-  // Every Linear's weight must have the spec's shape before anything is
-  // built: a damaged or hostile spec must not make us allocate a huge model.
-  for (size_t i = 0, width = static_cast<size_t>(lm.in_features); i <= spec.hidden.size(); ++i) {
-    const int64_t out = i < spec.hidden.size() ? spec.hidden[i] : lm.num_classes;
-    const std::string key = std::to_string(2 * i) + ".weight";
-    const Tensor* w = params.find(key);
-    if (!w || w->shape() != Shape{out, static_cast<int64_t>(width)})
-      throw std::runtime_error("checkpoint " + path + ": model weights do not match the model spec '" + lm.cfg.model +
-                               "': '" + key + "' is " + (w ? shape_str(w->shape()) : std::string("missing")) +
-                               ", the spec needs " + shape_str({out, static_cast<int64_t>(width)}));
-    width = static_cast<size_t>(out);
+  ModelSpec spec;
+  try {
+    spec = parse_model_spec(lm.cfg.model);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error("checkpoint " + path + ": bad metadata: " + e.what());
   }
-  lm.model = build_model(spec, lm.in_features, lm.num_classes, lm.cfg.seed);
+  const nn::StateDict params = with_prefix(ckpt.tensors, "model.");
+  // The model's size comes from its spec and the data record; a damaged or
+  // hostile record must not make us build a model far beyond the tensors
+  // the checkpoint holds (small mismatches are left to load_state_dict,
+  // whose message names each key).
+  const uint64_t need = model_parameters(spec, lm.data.in_features, lm.data.num_classes);
+  uint64_t held = 0;
+  for (const auto& [k, t] : params) held = sat_add(held, static_cast<uint64_t>(t.numel()));
+  if (need > held && float_bytes(need) > (uint64_t{64} << 20))
+    throw std::runtime_error("checkpoint " + path + ": the model '" + lm.cfg.model + "' for " +
+                             std::to_string(lm.data.in_features) + " inputs and " +
+                             std::to_string(lm.data.num_classes) + " classes has " +
+                             std::to_string(need) + " parameters, the checkpoint holds " +
+                             std::to_string(held));
+  require_memory(float_bytes(sat_mul(need, 2)), "the model in checkpoint " + path);
+  {
+    AllocationScope scope("building the model of checkpoint " + path);
+    lm.model = build_model(spec, lm.data.in_features, lm.data.num_classes, lm.cfg.seed);
+  }
   try {
     lm.model->load_state_dict(params);
   } catch (const std::invalid_argument& e) {
-    throw std::runtime_error("checkpoint " + path + ": does not match the model: " + e.what());
+    throw std::runtime_error("checkpoint " + path + ": does not match the model '" + lm.cfg.model +
+                             "': " + e.what());
   }
   return lm;
 }

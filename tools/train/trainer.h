@@ -1,5 +1,13 @@
 // tools/train/trainer.h — the training loop behind `gradlab train`, and the
 // evaluation shared with `gradlab eval`.
+//
+// Reproducibility: the batch order of epoch e is a pure function of
+// (seed, e) (datasets/loader.h), the model is built from Generator(seed),
+// and a checkpoint holds the parameters, the optimizer's buffers and the
+// run state (tools/train/run_state.h). So a run resumed from any checkpoint
+// reproduces the uninterrupted run's metrics.csv exactly (seconds aside),
+// with any --threads: nothing computed depends on the thread count (see
+// set_threads in trainer.cpp).
 #pragma once
 
 #include <csignal>
@@ -8,59 +16,75 @@
 #include <string>
 #include <vector>
 
-#include "layers/sequential.h"
+#include "layers/module.h"
+#include "optim/optimizer.h"
 #include "tools/train/checkpoint.h"
 #include "tools/train/report.h"
 #include "tools/train/run_config.h"
+#include "tools/train/run_data.h"
+#include "tools/train/run_dir.h"
+#include "tools/train/run_state.h"
 
 namespace gradlab::cli {
 
-// Where a run stands: enough to resume in the middle of an epoch and get
-// exactly the batches, losses and parameters of an uninterrupted run.
-struct RunState {
-  int64_t epoch = 0;  // 0-based epoch in progress (== epochs when finished)
-  int64_t batch = 0;  // batches of that epoch already done
-  double loss_sum = 0;
-  int64_t correct = 0, seen = 0;
-  double epoch_seconds = 0;  // time spent in this epoch before an interruption
-  std::vector<EpochMetrics> metrics;
-};
-
 struct EvalResult {
   double loss = 0, accuracy = 0;
-  Confusion confusion;
+  Confusion confusion;  // over the classes present in the data
 };
 // Mean cross-entropy (no smoothing), accuracy and confusion matrix of `model`
 // on `d`, in eval mode, without autograd, in batches of 1024.
-EvalResult evaluate(nn::Module& model, const data::Dataset& d, int64_t num_classes);
+EvalResult evaluate(nn::Module& model, const data::Dataset& d);
 
-// Set by SIGINT/SIGTERM; the loop saves a checkpoint at the next batch.
-extern volatile std::sig_atomic_t g_stop_requested;
+// A run ready to train: everything built and checked, nothing written yet.
+struct TrainSession {
+  TrainConfig cfg;
+  RunData data;
+  std::shared_ptr<nn::Module> model;
+  std::unique_ptr<optim::Optimizer> opt;
+  RunState state;
+  std::string run_id;
+  int64_t batches_per_epoch = 0;
+};
+// Builds the model and optimizer of `cfg` for `data`, after checking that
+// they (and a batch's activations) fit in memory: ExitError{2} naming
+// --model or --batch-size and the size. With `resume`, restores its
+// parameters, optimizer state and run state, each checked against the run
+// (std::runtime_error naming `resume_name`).
+TrainSession make_session(const TrainConfig& cfg, RunData data, const Checkpoint* resume,
+                          const std::string& resume_name);
+
+// The checkpoint of a session at `state` (the run's id and directory, its
+// config, data record, run state, parameters and optimizer buffers).
+Checkpoint make_checkpoint(const TrainSession& s, const RunState& state,
+                           const std::filesystem::path& run_dir);
+
+// Set to the signal's number by SIGINT, SIGTERM, SIGHUP and SIGPIPE; the loop
+// then saves a checkpoint at the next batch and stops.
+extern volatile std::sig_atomic_t g_stop_signal;
 void install_stop_handlers();
 
 struct TrainOutcome {
-  bool interrupted = false;
-  EvalResult test;
+  enum class Status { Finished, Stopped, Diverged };
+  Status status = Status::Finished;
+  int signal = 0;       // Stopped: the signal that asked for it
+  std::string message;  // Diverged: where, and what to try
+  EvalResult test;      // Finished: on the test split
 };
 
-// Runs (or resumes) training in `run_dir` (which exists). Writes
-// metrics.csv, curves.svg, checkpoint.ckpt (every epoch, and on
-// interruption), and at the end confusion.txt / confusion.csv.
-// `data` comes from load_run_data (with the checkpoint's normaliser when
-// resuming); `resume` may be null.
-TrainOutcome train_run(const TrainConfig& cfg, const RunData& data, const std::string& run_dir,
-                       const Checkpoint* resume);
-// The normaliser saved in a checkpoint.
-data::Normalizer checkpoint_normalizer(const Checkpoint& ckpt);
+// Runs (or resumes) training, writing into `dir`: checkpoint.ckpt after every
+// epoch and on a stop, then metrics.csv (never ahead of the checkpoint);
+// at the end curves.svg, confusion.txt and confusion.csv. A loss that is not
+// finite stops the run before its step is applied (Diverged).
+TrainOutcome train_run(TrainSession& s, const RunDir& dir);
 
-// Model + normaliser + config from a checkpoint (for eval). Throws
-// std::runtime_error naming the file when it does not fit.
+// Model, data record and config of a checkpoint, for eval. The model is
+// built from the spec and the data record, then loaded strictly (every
+// parameter present with its shape, nothing else): std::runtime_error
+// naming `path` when it does not fit.
 struct LoadedModel {
   TrainConfig cfg;
-  std::shared_ptr<nn::Sequential> model;
-  data::Normalizer norm;
-  int64_t in_features = 0, num_classes = 0;
-  std::vector<std::string> class_names;
+  DataRecord data;
+  std::shared_ptr<nn::Module> model;
 };
 LoadedModel load_model(const Checkpoint& ckpt, const std::string& path);
 
