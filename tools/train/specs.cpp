@@ -323,6 +323,13 @@ std::string forms_of(const std::vector<Kind>& kinds) {
   return s;
 }
 
+template <class Kind>
+const Kind* find_kind(const std::vector<Kind>& kinds, const std::string& name) {
+  for (const Kind& k : kinds)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
 // "name:args" -> (name, args); "name" -> (name, nullopt).
 std::pair<std::string, std::optional<std::string>> split_kind(const std::string& spec) {
   const size_t colon = spec.find(':');
@@ -350,29 +357,25 @@ DatasetSpec parse_dataset_spec(const std::string& spec) {
                                 " (expected one of: " + dataset_forms() + ")");
   };
   const auto [name, args] = split_kind(spec);
-  for (const DatasetKind& k : dataset_kinds()) {
-    if (k.name != name) continue;
-    DatasetSpec d;
-    d.kind = k.name;
-    d.text = spec;
-    if (!k.takes_args && args) bad(k.name + " takes no arguments");
-    if (k.takes_args) {
-      if (!args) bad(k.name + " needs arguments: " + k.form);
-      try {
-        k.parse(d, *args);
-      } catch (const std::invalid_argument& e) {
-        bad(e.what());
-      }
+  const DatasetKind* k = find_kind(dataset_kinds(), name);
+  if (!k) bad("unknown dataset");
+  DatasetSpec d;
+  d.kind = k->name;
+  d.text = spec;
+  if (!k->takes_args && args) bad(k->name + " takes no arguments");
+  if (k->takes_args) {
+    if (!args) bad(k->name + " needs arguments: " + k->form);
+    try {
+      k->parse(d, *args);
+    } catch (const std::invalid_argument& e) {
+      bad(e.what());
     }
-    return d;
   }
-  bad("unknown dataset");
-  throw std::logic_error("unreachable");
+  return d;
 }
 
 const DatasetKind& dataset_kind(const DatasetSpec& spec) {
-  for (const DatasetKind& k : dataset_kinds())
-    if (k.name == spec.kind) return k;
+  if (const DatasetKind* k = find_kind(dataset_kinds(), spec.kind)) return *k;
   throw std::invalid_argument("--dataset '" + spec.text + "': unknown dataset kind '" + spec.kind +
                               "'");
 }
@@ -393,25 +396,21 @@ ModelSpec parse_model_spec(const std::string& spec) {
                                 ")");
   };
   const auto [name, args] = split_kind(spec);
-  for (const ModelKind& k : model_kinds()) {
-    if (k.name != name) continue;
-    ModelSpec m;
-    m.kind = k.name;
-    m.text = spec;
-    try {
-      k.parse(m, args);
-    } catch (const std::invalid_argument& e) {
-      bad(e.what());
-    }
-    return m;
+  const ModelKind* k = find_kind(model_kinds(), name);
+  if (!k) bad("unknown model kind");
+  ModelSpec m;
+  m.kind = k->name;
+  m.text = spec;
+  try {
+    k->parse(m, args);
+  } catch (const std::invalid_argument& e) {
+    bad(e.what());
   }
-  bad("unknown model kind");
-  throw std::logic_error("unreachable");
+  return m;
 }
 
 const ModelKind& model_kind(const ModelSpec& spec) {
-  for (const ModelKind& k : model_kinds())
-    if (k.name == spec.kind) return k;
+  if (const ModelKind* k = find_kind(model_kinds(), spec.kind)) return *k;
   throw std::invalid_argument("--model '" + spec.text + "': unknown model kind '" + spec.kind +
                               "'");
 }
